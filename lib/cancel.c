@@ -1,0 +1,60 @@
+/*
+ * cancel.c: the SIGINT/SIGTERM handler.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "cancel.h"
+
+volatile sig_atomic_t tsm_interrupted = 0;
+
+/* The handler reads this pointer; it is swapped with signals blocked. */
+static PGcancel *volatile cancel_handle = NULL;
+
+static void
+on_signal(int signo)
+{
+	char errbuf[256];
+	PGcancel *c = cancel_handle;
+
+	(void)signo;
+	tsm_interrupted = 1;
+	if (c != NULL)
+		(void)PQcancel(c, errbuf, sizeof(errbuf));
+}
+
+/*
+ * Installs the handler for SIGINT and SIGTERM, and ignores SIGPIPE so that
+ * a closed stdout shows as a write error (EPIPE) that the tool reports.
+ */
+void
+tsm_cancel_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Makes conn the connection whose statement a signal cancels. */
+void
+tsm_cancel_register(PGconn *conn)
+{
+	sigset_t block, old;
+	PGcancel *prev;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	prev = cancel_handle;
+	cancel_handle = conn ? PQgetCancel(conn) : NULL;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (prev != NULL)
+		PQfreeCancel(prev);
+}

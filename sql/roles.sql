@@ -1,0 +1,62 @@
+-- roles.sql: the reader and writer roles of tsm-init --roles.
+--
+-- reader: reads everything, writes nothing.  writer: loads data (insert
+-- and update rows, add partitions through ensure_partitions, refresh
+-- rollups) but cannot change the schema or tsm's settings.  Both are
+-- NOLOGIN: grant them to the login roles that need them.
+--
+-- The DO blocks read the names from settings of this transaction, since
+-- psql variables do not reach into a function body.
+SELECT pg_catalog.set_config('tsm.schema', :'schema', true),
+	pg_catalog.set_config('tsm.reader', :'reader', true),
+	pg_catalog.set_config('tsm.writer', :'writer', true);
+
+DO $$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY[current_setting('tsm.reader'),
+	    current_setting('tsm.writer')] LOOP
+		IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles
+		    WHERE rolname = r) THEN
+			EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+		END IF;
+	END LOOP;
+END
+$$;
+
+GRANT USAGE ON SCHEMA :"schema" TO :"reader", :"writer";
+GRANT SELECT ON ALL TABLES IN SCHEMA :"schema" TO :"reader";
+ALTER DEFAULT PRIVILEGES IN SCHEMA :"schema"
+	GRANT SELECT ON TABLES TO :"reader";
+GRANT :"reader" TO :"writer";
+GRANT INSERT, UPDATE ON :"schema".instruments, :"schema".candles,
+	:"schema".ticks, :"schema".greeks, :"schema".sentiment, :"schema".flows,
+	:"schema".market_metrics, :"schema".indicators, :"schema".signals,
+	:"schema".watchlists, :"schema".positions, :"schema".trades,
+	:"schema".backtest_runs, :"schema".backtest_trades,
+	:"schema".optimization_runs, :"schema".runs
+	TO :"writer";
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA :"schema" TO :"writer";
+REVOKE EXECUTE ON FUNCTION :"schema".ensure_partitions(text, timestamptz,
+	timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION :"schema".ensure_partitions(text, timestamptz,
+	timestamptz) TO :"writer";
+
+-- Rollup tables (native backend) are rewritten by refresh_aggregate.
+DO $$
+DECLARE
+	a text;
+BEGIN
+	FOR a IN EXECUTE format('SELECT name FROM %I.aggregates',
+	    current_setting('tsm.schema')) LOOP
+		IF EXISTS (SELECT FROM pg_catalog.pg_tables
+		    WHERE schemaname = current_setting('tsm.schema')
+		    AND tablename = a) THEN
+			EXECUTE format('GRANT INSERT, DELETE ON %I.%I TO %I',
+			    current_setting('tsm.schema'), a,
+			    current_setting('tsm.writer'));
+		END IF;
+	END LOOP;
+END
+$$;
