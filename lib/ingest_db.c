@@ -1,0 +1,507 @@
+/*
+ * ingest_db.c: one batch, one transaction; the probe; partitions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cancel.h"
+#include "db.h"
+#include "ingest_db.h"
+#include "log.h"
+
+/* Rows are handed to libpq in pieces of about this size. */
+#define SEND_CHUNK (64 * 1024)
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* Keeps what a failed result says, for the main thread. */
+static void
+capture(PGconn *conn, const PGresult *pr, struct tsm_batch_result *res)
+{
+	const char *state = pr ? PQresultErrorField(pr, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = pr ? PQresultErrorField(pr,
+	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	tsm_batch_result_clear(res);
+	snprintf(res->sqlstate, sizeof(res->sqlstate), "%s", state ? state : "");
+	if (PQstatus(conn) == CONNECTION_BAD)
+		res->status = TSM_BATCH_LOST;
+	else if (state != NULL && strcmp(state, "57014") == 0 &&
+	    tsm_interrupted)
+		res->status = TSM_BATCH_INTERRUPTED;
+	else
+		res->status = TSM_BATCH_FAILED;
+	if (primary != NULL) {
+		res->message = strdup(primary);
+		res->detail = dup_or_null(PQresultErrorField(pr,
+		    PG_DIAG_MESSAGE_DETAIL));
+		res->hint = dup_or_null(PQresultErrorField(pr,
+		    PG_DIAG_MESSAGE_HINT));
+	} else {
+		res->message = strdup(PQerrorMessage(conn));
+	}
+}
+
+/* Runs sql; false with res filled when it fails. */
+static bool
+run(PGconn *conn, const char *sql, int nparams, const char *const *params,
+    struct tsm_batch_result *res, PGresult **out)
+{
+	PGresult *pr;
+	ExecStatusType st;
+
+	if (nparams > 0)
+		pr = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	else
+		pr = PQexec(conn, sql);
+	st = PQresultStatus(pr);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		if (out != NULL)
+			*out = pr;
+		else
+			PQclear(pr);
+		return true;
+	}
+	capture(conn, pr, res);
+	PQclear(pr);
+	return false;
+}
+
+/* Rolls back after a failure; the failure stays the one reported. */
+static void
+rollback(PGconn *conn)
+{
+	if (PQstatus(conn) == CONNECTION_OK &&
+	    PQtransactionStatus(conn) != PQTRANS_IDLE)
+		PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+void
+tsm_batch_result_clear(struct tsm_batch_result *res)
+{
+	free(res->message);
+	free(res->detail);
+	free(res->hint);
+	res->message = res->detail = res->hint = NULL;
+	res->sqlstate[0] = '\0';
+}
+
+bool
+tsm_load_prepare(PGconn *conn, const struct tsm_load_opts *o,
+    struct tsm_batch_result *res)
+{
+	/*
+	 * Temporary buffers hold the staging table of one batch; the
+	 * default 8 MB would spill larger batches to disk.  It can only be
+	 * set before the session touches a temporary table.
+	 */
+	if (!run(conn, "SET temp_buffers = '64MB'", 0, NULL, res, NULL))
+		return false;
+	return run(conn, o->sql->make_stage, 0, NULL, res, NULL);
+}
+
+/* Sends bytes as COPY data; false when the connection refuses. */
+static bool
+put(PGconn *conn, const void *p, size_t n)
+{
+	return PQputCopyData(conn, p, (int)n) == 1;
+}
+
+/*
+ * Runs one COPY of the rows of b that go straight in (stage false) or
+ * through the staging table (stage true, with each row's line number
+ * added as a last field).
+ */
+static bool
+copy_rows(PGconn *conn, const char *sql, struct tsm_batch *b, bool stage,
+    struct tsm_batch_result *res)
+{
+	struct tsm_buf out = { 0 };
+	PGresult *pr;
+	bool ok = true;
+	size_t run_start = 0, run_len = 0;
+
+	pr = PQexec(conn, sql);
+	if (PQresultStatus(pr) != PGRES_COPY_IN) {
+		capture(conn, pr, res);
+		PQclear(pr);
+		return false;
+	}
+	PQclear(pr);
+	ok = put(conn, tsm_copy_header, TSM_COPY_HEADER_LEN);
+	for (size_t r = 0; r < b->nrows && ok; r++) {
+		const struct tsm_batch_row *br = &b->meta[r];
+		bool staged = b->all_stage || b->groups[br->group].stage;
+
+		if (br->dead || staged != stage) {
+			/* A gap: send the run of rows before it. */
+			if (run_len > 0)
+				ok = put(conn, b->rows.data + run_start, run_len);
+			run_len = 0;
+			continue;
+		}
+		if (!stage) {
+			/* Rows lie back to back: send runs of them at once. */
+			if (run_len == 0)
+				run_start = br->off;
+			run_len += br->len;
+			if (run_len >= SEND_CHUNK) {
+				ok = put(conn, b->rows.data + run_start, run_len);
+				run_len = 0;
+			}
+			continue;
+		}
+		{
+			unsigned char hdr[2], line[12];
+			const unsigned char *p = b->rows.data + br->off;
+
+			tsm_put_be16(hdr, (uint16_t)(tsm_get_be16(p) + 1));
+			tsm_put_be32(line, 8);
+			tsm_put_be64(line + 4, br->line);
+			tsm_buf_add(&out, hdr, 2);
+			tsm_buf_add(&out, p + 2, br->len - 2);
+			tsm_buf_add(&out, line, 12);
+			if (out.oom) {
+				ok = false;
+				break;
+			}
+			if (out.len >= SEND_CHUNK) {
+				ok = put(conn, out.data, out.len);
+				tsm_buf_clear(&out);
+			}
+		}
+	}
+	if (ok && run_len > 0)
+		ok = put(conn, b->rows.data + run_start, run_len);
+	if (ok && out.len > 0)
+		ok = put(conn, out.data, out.len);
+	if (ok)
+		ok = put(conn, tsm_copy_trailer, 2);
+	tsm_buf_free(&out);
+	if (PQputCopyEnd(conn, ok ? NULL : "tsm-ingest could not send the "
+	    "rows") != 1) {
+		capture(conn, NULL, res);
+		return false;
+	}
+	ok = true;
+	while ((pr = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(pr) != PGRES_COMMAND_OK && ok) {
+			capture(conn, pr, res);
+			ok = false;
+		}
+		PQclear(pr);
+	}
+	return ok && PQstatus(conn) == CONNECTION_OK;
+}
+
+/* True if a failed COPY found no partition for a row. */
+static bool
+no_partition(const struct tsm_batch_result *res)
+{
+	return strcmp(res->sqlstate, "23514") == 0 && res->message != NULL &&
+	    strstr(res->message, "no partition") != NULL;
+}
+
+/* Calls ensure_partitions for the batch's range (autocommit). */
+static bool
+make_partitions(PGconn *conn, const struct tsm_load_opts *o,
+    const struct tsm_batch *b, struct tsm_batch_result *res)
+{
+	char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ], *sql, *s;
+	const char *params[3];
+	bool ok;
+
+	s = tsm_quote_ident(o->schema);
+	sql = s ? malloc(strlen(s) + 96) : NULL;
+	if (sql == NULL) {
+		free(s);
+		capture(conn, NULL, res);
+		return false;
+	}
+	sprintf(sql, "SELECT %s.ensure_partitions($1, $2, $3)", s);
+	free(s);
+	tsm_format_time(b->tmin, lo);
+	tsm_format_time(b->tmax, hi);
+	params[0] = o->map->kind->series;
+	params[1] = lo;
+	params[2] = hi;
+	ok = run(conn, sql, 3, params, res, NULL);
+	free(sql);
+	return ok;
+}
+
+void
+tsm_load_batch(PGconn *conn, const struct tsm_load_opts *o,
+    struct tsm_batch *b, struct tsm_batch_result *res)
+{
+	size_t direct, staged;
+	uint64_t ins = 0, upd = 0;
+	bool partitions_made = false;
+	PGresult *pr;
+
+	tsm_batch_result_clear(res);
+	res->status = TSM_BATCH_OK;
+again:
+	tsm_batch_split(b, &direct, &staged);
+	if (!run(conn, "BEGIN", 0, NULL, res, NULL))
+		return;
+	if (direct > 0 && !copy_rows(conn, o->sql->copy_target, b, false,
+	    res)) {
+		rollback(conn);
+		if (res->status != TSM_BATCH_FAILED)
+			return;
+		if (strcmp(res->sqlstate, "23505") == 0) {
+			/* Another session wrote some of these keys: merge. */
+			b->all_stage = true;
+			tsm_batch_result_clear(res);
+			res->status = TSM_BATCH_OK;
+			goto again;
+		}
+		if (no_partition(res) && o->native && !partitions_made) {
+			tsm_batch_result_clear(res);
+			res->status = TSM_BATCH_OK;
+			if (!make_partitions(conn, o, b, res))
+				return;
+			partitions_made = true;
+			goto again;
+		}
+		return;
+	}
+	if (staged > 0) {
+		if (!copy_rows(conn, o->sql->copy_stage, b, true, res))
+			goto fail;
+		if (o->mode == TSM_CONFLICT_ERROR) {
+			if (!run(conn, o->sql->first_conflict, 0, NULL, res, &pr))
+				goto fail;
+			if (PQntuples(pr) > 0) {
+				res->status = TSM_BATCH_CONFLICT;
+				res->conflict_line = strtoull(PQgetvalue(pr, 0, 0),
+				    NULL, 10);
+				PQclear(pr);
+				rollback(conn);
+				return;
+			}
+			PQclear(pr);
+		}
+		if (!run(conn, o->sql->merge, 0, NULL, res, &pr))
+			goto fail;
+		ins = strtoull(PQgetvalue(pr, 0, 0), NULL, 10);
+		upd = strtoull(PQgetvalue(pr, 0, 1), NULL, 10);
+		PQclear(pr);
+	}
+	if (o->rollups && (direct > 0 || ins + upd > 0)) {
+		char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
+		const char *params[3] = { lo, hi, o->map->kind->series };
+
+		/* refresh_aggregate takes [lo, hi): hi is past the last row. */
+		tsm_format_time(b->tmin, lo);
+		tsm_format_time(b->tmax + 1, hi);
+		if (!run(conn, o->sql->refresh, 3, params, res, NULL))
+			goto fail;
+	}
+	if (!run(conn, "COMMIT", 0, NULL, res, NULL))
+		goto fail;
+	res->inserted = direct + ins;
+	res->updated = upd;
+	res->unchanged = staged - ins - upd;
+	res->direct = direct;
+	res->staged = staged;
+	return;
+fail:
+	rollback(conn);
+}
+
+void
+tsm_batch_result_report(const struct tsm_batch_result *res,
+    const struct tsm_batch *b)
+{
+	char where[512];
+
+	if (b->first_line == b->last_line)
+		snprintf(where, sizeof(where), "in the batch of line %llu",
+		    (unsigned long long)b->first_line);
+	else
+		snprintf(where, sizeof(where), "in the batch of lines %llu to "
+		    "%llu", (unsigned long long)b->first_line,
+		    (unsigned long long)b->last_line);
+	switch (res->status) {
+	case TSM_BATCH_INTERRUPTED:
+		tsm_error("interrupted: the running statement was cancelled");
+		return;
+	case TSM_BATCH_LOST:
+		tsm_error("lost the connection to the server: %s",
+		    res->message ? res->message : "");
+		return;
+	default:
+		break;
+	}
+	tsm_error("%s", res->message ? res->message : "unknown error");
+	if (res->detail)
+		tsm_detail("%s", res->detail);
+	tsm_detail("%s of %s%s%s", where, strcmp(b->input, "stdin") ? "\"" : "",
+	    b->input, strcmp(b->input, "stdin") ? "\"" : "");
+	if (res->hint)
+		tsm_hint("%s", res->hint);
+	else if (strcmp(res->sqlstate, "42501") == 0)
+		tsm_hint("the role lacks a grant: ask the owner of the schema, "
+		    "or run tsm-init --roles and use a role it made");
+}
+
+bool
+tsm_load_probe(PGconn *conn, const struct tsm_load_opts *o,
+    struct tsm_batch *b)
+{
+	char *vals[16];
+	int n = o->sql->probe_nparams, asked;
+	PGresult *pr;
+
+	if (o->sql->probe == NULL) {
+		b->all_stage = true;
+		return true;
+	}
+	asked = tsm_ingest_probe_params(b, vals, n);
+	if (asked < 0)
+		return false;
+	if (asked == 0) {
+		tsm_ingest_probe_free(vals, n);
+		return true;
+	}
+	pr = tsm_query(conn, o->sql->probe, n, (const char *const *)vals);
+	tsm_ingest_probe_free(vals, n);
+	if (pr == NULL)
+		return false;
+	for (int i = 0; i < PQntuples(pr); i++) {
+		int g = atoi(PQgetvalue(pr, i, 0));
+
+		if (g >= 0 && g < b->ngroups)
+			b->groups[g].stage = true;
+	}
+	PQclear(pr);
+	return true;
+}
+
+/* ---- native partitions ---- */
+
+struct tsm_parts {
+	int64_t *lo, *hi;	/* sorted by lo */
+	size_t n;
+	bool loaded;
+};
+
+struct tsm_parts *
+tsm_parts_new(void)
+{
+	struct tsm_parts *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		tsm_error("out of memory");
+	return p;
+}
+
+void
+tsm_parts_free(struct tsm_parts *p)
+{
+	if (p == NULL)
+		return;
+	free(p->lo);
+	free(p->hi);
+	free(p);
+}
+
+/* Reads the kind's partitions, as microseconds since 1970. */
+static bool
+parts_load(PGconn *conn, const struct tsm_load_opts *o, struct tsm_parts *p)
+{
+	const char *params[1] = { o->map->kind->series };
+	char *s = tsm_quote_ident(o->schema), *sql;
+	PGresult *pr;
+	int n;
+
+	sql = s ? malloc(strlen(s) + 256) : NULL;
+	if (sql == NULL) {
+		free(s);
+		tsm_error("out of memory");
+		return false;
+	}
+	sprintf(sql, "SELECT (extract(epoch FROM lo) * 1000000)::int8, "
+	    "(extract(epoch FROM hi) * 1000000)::int8 FROM %s.partitions "
+	    "WHERE kind = $1 AND lo IS NOT NULL AND hi IS NOT NULL ORDER BY lo",
+	    s);
+	free(s);
+	pr = tsm_query(conn, sql, 1, params);
+	free(sql);
+	if (pr == NULL)
+		return false;
+	n = PQntuples(pr);
+	free(p->lo);
+	free(p->hi);
+	p->lo = malloc(((size_t)n + 1) * sizeof(int64_t));
+	p->hi = malloc(((size_t)n + 1) * sizeof(int64_t));
+	if (p->lo == NULL || p->hi == NULL) {
+		PQclear(pr);
+		tsm_error("out of memory");
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		p->lo[i] = strtoll(PQgetvalue(pr, i, 0), NULL, 10);
+		p->hi[i] = strtoll(PQgetvalue(pr, i, 1), NULL, 10);
+	}
+	p->n = (size_t)n;
+	p->loaded = true;
+	PQclear(pr);
+	return true;
+}
+
+/* True if the partitions cover [lo, hi] without a gap. */
+static bool
+covered(const struct tsm_parts *p, int64_t lo, int64_t hi)
+{
+	int64_t at = lo;
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->hi[i] <= at)
+			continue;
+		if (p->lo[i] > at)
+			return false;
+		at = p->hi[i];
+		if (at > hi)
+			return true;
+	}
+	return false;
+}
+
+bool
+tsm_parts_ensure(PGconn *conn, const struct tsm_load_opts *o,
+    struct tsm_parts *p, int64_t lo, int64_t hi)
+{
+	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ], *s, *sql;
+	const char *params[3];
+	bool ok;
+
+	if (!p->loaded && !parts_load(conn, o, p))
+		return false;
+	if (covered(p, lo, hi))
+		return true;
+	s = tsm_quote_ident(o->schema);
+	sql = s ? malloc(strlen(s) + 64) : NULL;
+	if (sql == NULL) {
+		free(s);
+		tsm_error("out of memory");
+		return false;
+	}
+	sprintf(sql, "SELECT %s.ensure_partitions($1, $2, $3)", s);
+	free(s);
+	tsm_format_time(lo, slo);
+	tsm_format_time(hi, shi);
+	params[0] = o->map->kind->series;
+	params[1] = slo;
+	params[2] = shi;
+	ok = tsm_command(conn, sql, 3, params);
+	free(sql);
+	return ok && parts_load(conn, o, p);
+}

@@ -1,0 +1,569 @@
+/*
+ * ingest_run.c: the load, from the inputs to the last commit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cancel.h"
+#include "db.h"
+#include "ingest_db.h"
+#include "ingest_instr.h"
+#include "ingest_pool.h"
+#include "ingest_report.h"
+#include "ingest_run.h"
+#include "ingest_sql.h"
+#include "ingest_aggs.h"
+#include "log.h"
+#include "schema.h"
+
+/* A record longer than this is refused: no market data row comes near. */
+#define MAX_RECORD (64 * 1024)
+
+struct run {
+	const struct tsm_ingest_opts *o;
+	struct tsm_ingest_stats *st;
+	struct tsm_ingest_map load_map;	/* what batches and SQL follow */
+	struct tsm_ingest_map file_map;	/* the input being read */
+	struct tsm_ingest_sql sql;
+	struct tsm_load_opts lo;
+	PGconn *conn;			/* the main thread's connection */
+	struct tsm_pool *pool;
+	struct tsm_instr_cache *instr;
+	struct tsm_parts *parts;
+	struct tsm_hull *hull;
+	struct tsm_batch *batch;	/* being filled */
+	struct tsm_rejects *rejects;
+	struct tsm_progress progress;
+	struct tsm_schema_state schema;
+	struct tsm_server server;
+	int instr_col;
+	int status;			/* the exit status so far */
+	bool stop;			/* stop reading */
+	bool failed_batch;
+	int64_t touched_lo, touched_hi;	/* committed changes, for TSDB */
+	int wake[2];			/* --follow: workers wake the reader */
+};
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Rows a batch took from the input (merged duplicates included). */
+static uint64_t
+batch_rows_taken(const struct run *r, const struct tsm_batch *b)
+{
+	return b->nrows + (r->o->conflict == TSM_CONFLICT_NOTHING ? b->ndup : 0);
+}
+
+/* The pool's report of a finished batch (main thread). */
+static void
+batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
+{
+	struct run *r = arg;
+	struct tsm_ingest_stats *st = r->st;
+	char where[512];
+
+	switch (res->status) {
+	case TSM_BATCH_OK:
+		st->inserted += res->inserted;
+		st->updated += res->updated;
+		st->unchanged += res->unchanged;
+		st->duplicates += b->ndup;
+		st->direct += res->direct;
+		st->staged += res->staged;
+		st->committed += batch_rows_taken(r, b);
+		st->batches++;
+		if (res->inserted + res->updated > 0 && b->tmin <= b->tmax) {
+			if (b->tmin < r->touched_lo)
+				r->touched_lo = b->tmin;
+			if (b->tmax > r->touched_hi)
+				r->touched_hi = b->tmax;
+		}
+		break;
+	case TSM_BATCH_SKIPPED:
+		break;
+	case TSM_BATCH_CONFLICT:
+		tsm_ingest_where(b->input, res->conflict_line, where,
+		    sizeof(where));
+		tsm_error("%s: the key of this row is already in the table, and "
+		    "--on-conflict=error is given", where);
+		tsm_hint("use --on-conflict=update to replace the stored rows, "
+		    "or nothing to keep them");
+		r->failed_batch = true;
+		if (r->status == 0)
+			r->status = TSM_EXIT_FAIL;
+		break;
+	default:
+		tsm_batch_result_report(res, b);
+		r->failed_batch = true;
+		if (r->status == 0 || r->status == TSM_EXIT_FAIL)
+			r->status = res->status == TSM_BATCH_LOST ?
+			    TSM_EXIT_CONNECT : res->status ==
+			    TSM_BATCH_INTERRUPTED ? TSM_EXIT_INTERRUPTED :
+			    TSM_EXIT_FAIL;
+		break;
+	}
+}
+
+/* Takes a batch to fill; false when the load must stop. */
+static bool
+take_batch(struct run *r, const char *input)
+{
+	r->batch = tsm_pool_acquire(r->pool);
+	if (r->batch == NULL) {
+		r->stop = true;
+		return false;
+	}
+	tsm_batch_reset(r->batch, input);
+	return true;
+}
+
+/*
+ * Sends the batch being filled: partitions made, then the groups that
+ * may meet stored rows found, then to a worker.  An empty batch is kept.
+ */
+static bool
+dispatch(struct run *r)
+{
+	struct tsm_batch *b = r->batch;
+	char input[256];
+
+	if (b == NULL)
+		return false;
+	if (b->nrows == 0) {
+		/* Only duplicates that --on-conflict=nothing dropped. */
+		r->st->duplicates += b->ndup;
+		r->st->committed += b->ndup;
+		b->ndup = 0;
+		return true;
+	}
+	snprintf(input, sizeof(input), "%s", b->input);
+	if (r->lo.native && r->o->kind->series != NULL &&
+	    !tsm_parts_ensure(r->conn, &r->lo, r->parts, b->tmin, b->tmax))
+		goto fail;
+	if (!tsm_hull_apply(r->hull, b) || !tsm_load_probe(r->conn, &r->lo, b))
+		goto fail;
+	tsm_pool_submit(r->pool, b);
+	r->batch = NULL;
+	return take_batch(r, input);
+fail:
+	r->status = tsm_exit_status(r->conn);
+	r->stop = true;
+	return false;
+}
+
+/* Says how far the load got, after an error or a signal. */
+static void
+say_committed(struct run *r, uint64_t from_line)
+{
+	struct tsm_ingest_stats *st = r->st;
+
+	if (from_line > 0)
+		tsm_detail("%llu rows were committed before it, in %llu "
+		    "batch%s; its batch, from line %llu, was not written",
+		    (unsigned long long)st->committed,
+		    (unsigned long long)st->batches, st->batches == 1 ? "" : "es",
+		    (unsigned long long)from_line);
+	else
+		tsm_detail("%llu rows were committed, in %llu batch%s",
+		    (unsigned long long)st->committed,
+		    (unsigned long long)st->batches, st->batches == 1 ? "" : "es");
+	if (r->o->jobs > 1)
+		tsm_detail("with -j, batches after it may have committed too");
+	tsm_hint("running the same command again is safe: rows already "
+	    "loaded are left as they are");
+}
+
+/*
+ * A row that cannot load: set aside (rejecting) or the end of the load.
+ * Returns false when the load stops.
+ */
+static bool
+bad_row(struct run *r, const struct tsm_record *rec, const char *input,
+    const char *msg, const char *reason)
+{
+	const struct tsm_ingest_opts *o = r->o;
+	uint64_t from;
+
+	if (o->rejecting) {
+		r->st->rejected++;
+		if (o->max_rejects < 0 ||
+		    r->st->rejected <= (uint64_t)o->max_rejects) {
+			if (r->rejects != NULL) {
+				if (!tsm_rejects_write(r->rejects, input,
+				    rec->line, reason, rec->raw, rec->rawlen)) {
+					r->status = TSM_EXIT_FAIL;
+					r->stop = true;
+					return false;
+				}
+			} else {
+				tsm_warning("%s (rejected)", msg);
+			}
+			return true;
+		}
+		tsm_error("%s", msg);
+		tsm_detail("more than %lld rows were rejected (--max-rejects)",
+		    (long long)o->max_rejects);
+	} else {
+		tsm_error("%s", msg);
+	}
+	from = r->batch != NULL && r->batch->nrows > 0 ?
+	    r->batch->first_line : rec->line;
+	r->status = TSM_EXIT_FAIL;
+	r->stop = true;
+	tsm_pool_release(r->pool, r->batch);
+	r->batch = NULL;
+	tsm_pool_drain(r->pool);
+	say_committed(r, from);
+	return false;
+}
+
+/* Parses, checks and adds one record; false when the load stops. */
+static bool
+take_row(struct run *r, const struct tsm_record *rec, const char *input)
+{
+	const struct tsm_ingest_map *m = &r->file_map;
+	struct tsm_irow row;
+	struct tsm_rowerr err;
+	char where[512], msg[1024];
+	uint64_t dup_line;
+	int k;
+
+	tsm_ingest_where(input, rec->line, where, sizeof(where));
+	if (!tsm_ingest_parse(m, rec, &row, &err))
+		goto bad;
+	if (m->instrument) {
+		int32_t id;
+		bool created;
+
+		k = tsm_instr_resolve(r->conn, r->instr, &row.ref, r->o->create,
+		    &id, &created);
+		if (k < 0) {
+			r->status = tsm_exit_status(r->conn);
+			r->stop = true;
+			return false;
+		}
+		if (k == 0) {
+			err.spec = m->spec_of_col[r->instr_col];
+			err.value = row.ref.symbol;
+			err.vlen = row.ref.symbol_len;
+			snprintf(err.why, sizeof(err.why), "is not a known "
+			    "instrument (%.*s, %.*s), and --no-create is given",
+			    (int)row.ref.exchange_len, row.ref.exchange,
+			    (int)row.ref.kind_len, row.ref.kind);
+			goto bad;
+		}
+		r->st->instruments += created;
+		row.v[r->instr_col].set = true;
+		row.v[r->instr_col].null = false;
+		row.v[r->instr_col].i = id;
+	}
+	if (!tsm_ingest_check(m, &row, &err))
+		goto bad;
+	k = tsm_batch_add(r->batch, &row, r->o->conflict, &dup_line);
+	if (k < 0) {
+		r->status = TSM_EXIT_FAIL;
+		r->stop = true;
+		return false;
+	}
+	if (k == 0) {
+		snprintf(msg, sizeof(msg), "%s: repeats the key of line %llu, "
+		    "and --on-conflict=error is given", where,
+		    (unsigned long long)dup_line);
+		return bad_row(r, rec, input, msg, msg + strlen(where) + 2);
+	}
+	if (r->batch->nrows >= r->o->batch_rows)
+		return dispatch(r);
+	return true;
+bad:
+	tsm_rowerr_format(m, &err, where, msg, sizeof(msg));
+	return bad_row(r, rec, input, msg, msg + strlen(where) + 2);
+}
+
+/* True if the two maps write the same columns. */
+static bool
+same_columns(const struct tsm_ingest_map *a, const struct tsm_ingest_map *b)
+{
+	return a->ncols == b->ncols &&
+	    memcmp(a->cols, b->cols, sizeof(int) * (size_t)a->ncols) == 0;
+}
+
+/*
+ * Connects and gets everything ready for the first batch: the schema
+ * checked, the statements written, the workers' connections made.
+ */
+static bool
+start(struct run *r)
+{
+	const struct tsm_ingest_opts *o = r->o;
+	PGconn *conns[64];
+	struct tsm_pool_reconnect rc = { 0 };
+	int n = o->jobs;
+
+	r->conn = tsm_connect(o->conn);
+	if (r->conn == NULL) {
+		r->status = TSM_EXIT_CONNECT;
+		return false;
+	}
+	if (!tsm_schema_require(r->conn, o->conn->schema, &r->schema) ||
+	    !tsm_server_probe(r->conn, &r->server))
+		goto fail;
+	r->lo.schema = o->conn->schema;
+	r->lo.map = &r->load_map;
+	r->lo.sql = &r->sql;
+	r->lo.mode = o->conflict;
+	r->lo.native = r->schema.backend != TSM_BACKEND_TIMESCALEDB;
+	if (o->refresh && r->lo.native && o->kind->series != NULL &&
+	    !tsm_aggs_exist(r->conn, o->conn->schema, o->kind->series,
+	    &r->lo.rollups))
+		goto fail;
+	if (!tsm_ingest_sql_build(&r->sql, &r->load_map, o->conn->schema,
+	    o->conflict, r->lo.native))
+		goto fail;
+	r->instr = tsm_instr_cache_new(o->conn->schema);
+	r->parts = tsm_parts_new();
+	r->hull = tsm_hull_new();
+	if (r->instr == NULL || r->parts == NULL || r->hull == NULL)
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		char err[512];
+		struct tsm_batch_result res = { 0 };
+
+		conns[i] = tsm_connect_extra(o->conn, PQpass(r->conn), err,
+		    sizeof(err));
+		if (conns[i] == NULL) {
+			tsm_error("could not open connection %d of %d: %s",
+			    i + 1, n, err);
+			while (i-- > 0)
+				PQfinish(conns[i]);
+			r->status = TSM_EXIT_CONNECT;
+			return false;
+		}
+		if (!tsm_load_prepare(conns[i], &r->lo, &res)) {
+			tsm_error("%s", res.message ? res.message : "");
+			tsm_batch_result_clear(&res);
+			while (i >= 0)
+				PQfinish(conns[i--]);
+			goto fail;
+		}
+	}
+	rc.enabled = o->follow;
+	rc.opts = o->conn;
+	rc.password = PQpass(r->conn);
+	rc.max_backoff_ms = 30000;
+	r->pool = tsm_pool_new(n, conns, &r->lo, o->batch_rows,
+	    o->follow ? r->wake[1] : -1, &rc, batch_done, r);
+	if (r->pool == NULL)
+		goto fail;
+	return true;
+fail:
+	if (r->status == 0)
+		r->status = tsm_exit_status(r->conn);
+	return false;
+}
+
+/*
+ * Reads one input to its end; first, if not NULL, is its first row,
+ * read already.
+ */
+static bool
+read_input(struct run *r, struct tsm_csv_reader *rd, struct tsm_input *in,
+    const char *name, struct tsm_record *first)
+{
+	struct tsm_record *rec;
+	uint64_t bytes0 = r->st->bytes;
+	int k;
+
+	if (!take_batch(r, name))
+		return false;
+	if (first != NULL) {
+		r->st->read++;
+		if (!take_row(r, first, name))
+			return false;
+	}
+	while (!r->stop && (k = tsm_csv_next_record(rd, &rec)) == 1) {
+		r->st->read++;
+		if (!take_row(r, rec, name))
+			return false;
+		if ((r->st->read & 1023) == 0) {
+			r->st->bytes = bytes0 + tsm_input_bytes(in);
+			tsm_progress_tick(&r->progress, r->st);
+			tsm_pool_poll(r->pool);
+			if (r->stop)
+				return false;
+		}
+		if (tsm_interrupted)
+			break;
+	}
+	r->st->bytes = bytes0 + tsm_input_bytes(in);
+	if (r->stop)
+		return false;
+	if (tsm_interrupted) {
+		r->status = TSM_EXIT_INTERRUPTED;
+		return false;
+	}
+	if (k < 0) {
+		r->status = TSM_EXIT_FAIL;
+		return false;
+	}
+	return dispatch(r);
+}
+
+/* Opens input i and maps its first line; false (reported) if it cannot. */
+static bool
+open_input(struct run *r, const char *path, struct tsm_input **in,
+    struct tsm_csv_reader **rd, struct tsm_record **first, bool *is_header)
+{
+	const struct tsm_ingest_opts *o = r->o;
+	const char *name;
+	char where[512];
+	int k;
+
+	*in = tsm_input_open(path);
+	if (*in == NULL)
+		return false;
+	name = tsm_input_name(*in);
+	*rd = tsm_csv_open(*in, o->tsv, MAX_RECORD);
+	if (*rd == NULL)
+		return false;
+	k = tsm_csv_next_record(*rd, first);
+	if (k < 0)
+		return false;
+	if (k == 0) {
+		tsm_error("%s%s%s is empty: no header and no rows",
+		    strcmp(name, "stdin") ? "\"" : "", name,
+		    strcmp(name, "stdin") ? "\"" : "");
+		return false;
+	}
+	tsm_ingest_where(name, (*first)->line, where, sizeof(where));
+	if (!tsm_ingest_map_init(&r->file_map, o->kind, o->fixed, o->nfixed,
+	    &o->topts))
+		return false;
+	return tsm_ingest_map_first(&r->file_map, *first, o->columns, where,
+	    is_header);
+}
+
+int
+tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
+{
+	struct run run, *r = &run;
+	double t0 = now_seconds();
+
+	memset(r, 0, sizeof(*r));
+	memset(st, 0, sizeof(*st));
+	r->o = o;
+	r->st = st;
+	r->touched_lo = INT64_MAX;
+	r->touched_hi = INT64_MIN;
+	r->wake[0] = r->wake[1] = -1;
+	tsm_progress_init(&r->progress, o->progress);
+	r->instr_col = -1;
+	for (int c = 0; c < o->kind->ncols; c++)
+		if (o->kind->cols[c].flags & TSM_C_INSTR)
+			r->instr_col = c;
+
+	{
+		struct tsm_ingest_map check;
+
+		/* Options that mean nothing for the kind: before reading. */
+		if (!tsm_ingest_map_init(&check, o->kind, o->fixed, o->nfixed,
+		    &o->topts))
+			return TSM_EXIT_USAGE;
+	}
+	if (o->rejects != NULL) {
+		r->rejects = tsm_rejects_open(o->rejects);
+		if (r->rejects == NULL)
+			return TSM_EXIT_FAIL;
+	}
+	for (int i = 0; i < o->ninputs && !r->stop; i++) {
+		struct tsm_input *in = NULL;
+		struct tsm_csv_reader *rd = NULL;
+		struct tsm_record *first = NULL;
+		bool is_header = false, ok;
+
+		ok = open_input(r, o->inputs[i], &in, &rd, &first, &is_header);
+		if (ok && i == 0) {
+			r->load_map = r->file_map;
+			ok = start(r);
+		} else if (ok && !same_columns(&r->load_map, &r->file_map)) {
+			tsm_error("\"%s\" has other columns than \"%s\"",
+			    o->inputs[i], o->inputs[0]);
+			tsm_hint("load files with other columns in separate runs");
+			ok = false;
+		}
+		if (ok && is_header) {
+			/* The first line was the header: the rows follow it. */
+			int k = tsm_csv_next_record(rd, &first);
+
+			if (k < 0)
+				ok = false;
+			if (k == 0) {
+				first = NULL;
+				tsm_warning("%s%s%s holds a header and no rows",
+				    strcmp(tsm_input_name(in), "stdin") ? "\"" :
+				    "", tsm_input_name(in),
+				    strcmp(tsm_input_name(in), "stdin") ? "\"" :
+				    "");
+			}
+		}
+		if (ok)
+			ok = read_input(r, rd, in, tsm_input_name(in), first);
+		if (!ok && r->status == 0)
+			r->status = tsm_interrupted ? TSM_EXIT_INTERRUPTED :
+			    TSM_EXIT_FAIL;
+		if (!ok)
+			r->stop = true;
+		tsm_csv_close(rd);
+		tsm_input_close(in);
+	}
+	if (r->pool != NULL) {
+		if (r->batch != NULL) {
+			tsm_pool_release(r->pool, r->batch);
+			r->batch = NULL;
+		}
+		if (!tsm_pool_drain(r->pool) && r->status == 0)
+			r->status = tsm_interrupted ? TSM_EXIT_INTERRUPTED :
+			    TSM_EXIT_FAIL;
+	}
+	if (tsm_interrupted) {
+		if (r->status == 0 || r->status == TSM_EXIT_FAIL) {
+			tsm_error("interrupted: the open batch was rolled back");
+			r->status = TSM_EXIT_INTERRUPTED;
+		}
+		say_committed(r, 0);
+	} else if (r->failed_batch) {
+		say_committed(r, 0);
+	}
+	if (r->conn != NULL && o->refresh && !tsm_interrupted &&
+	    r->touched_lo <= r->touched_hi && !r->lo.native &&
+	    o->kind->series != NULL &&
+	    PQstatus(r->conn) == CONNECTION_OK)
+		tsm_aggs_refresh_tsdb(r->conn, o->conn->schema,
+		    r->server.tsdb_schema, o->kind->series, r->touched_lo,
+		    r->touched_hi);
+	tsm_progress_end(&r->progress);
+	st->seconds = now_seconds() - t0;
+	st->finished = r->status == 0;
+	if (r->status == 0 && st->rejected > 0)
+		r->status = TSM_EXIT_REJECTED;
+	if (r->rejects != NULL && !tsm_rejects_close(r->rejects) &&
+	    (r->status == 0 || r->status == TSM_EXIT_REJECTED))
+		r->status = TSM_EXIT_FAIL;
+	tsm_pool_free(r->pool);
+	tsm_instr_cache_free(r->instr);
+	tsm_parts_free(r->parts);
+	tsm_hull_free(r->hull);
+	tsm_ingest_sql_free(&r->sql);
+	if (r->conn != NULL)
+		tsm_disconnect(r->conn);
+	return r->status;
+}

@@ -1,0 +1,54 @@
+/*
+ * ingest_sql.h: the statements a load runs, written from the kind's
+ * column table.
+ *
+ * They are built here rather than kept in sql/ because their column
+ * lists are the columns this load writes (only those its input gives),
+ * in the order the binary rows carry them: one table drives the parser,
+ * the encoder and these statements, so that they cannot disagree.  Every
+ * name is quoted with tsm_quote_ident; no value ever enters the text
+ * (values travel as COPY data or $n parameters).
+ */
+#ifndef TSM_INGEST_SQL_H
+#define TSM_INGEST_SQL_H
+
+#include <stdbool.h>
+
+#include "ingest.h"
+#include "ingest_batch.h"
+
+struct tsm_ingest_sql {
+	char *copy_target;	/* COPY s.t (cols) FROM STDIN (FORMAT binary) */
+	char *make_stage;	/* CREATE TEMP TABLE ... AS ... WITH NO DATA */
+	char *copy_stage;	/* COPY pg_temp.stage (cols, tsm_line) ... */
+	char *merge;		/* -> (inserted, updated) */
+	char *first_conflict;	/* -> line of the first staged row in the
+				   table, for --on-conflict=error */
+	char *probe;		/* $1.. arrays -> indices of groups that meet
+				   rows in the table; NULL if no probe */
+	int probe_nparams;
+	char *refresh;		/* native rollups: $1 lo, $2 hi, $3 kind */
+};
+
+/*
+ * Writes the statements for a load of map into schema; native selects
+ * the merge that the native backend needs (RETURNING xmax is refused on
+ * partitioned tables).  False after reporting (out of memory).
+ */
+bool tsm_ingest_sql_build(struct tsm_ingest_sql *q,
+    const struct tsm_ingest_map *m, const char *schema,
+    enum tsm_conflict mode, bool native);
+void tsm_ingest_sql_free(struct tsm_ingest_sql *q);
+
+/*
+ * The parameters of the probe for the groups of b not yet marked stage:
+ * text arrays, one per group column, then time lo and hi, then range lo
+ * and hi if the kind has a range column, then the group indices first.
+ * Returns the number of groups asked about (0: nothing to ask); vals[i]
+ * are malloc'ed, freed with tsm_ingest_probe_free.
+ */
+int tsm_ingest_probe_params(const struct tsm_batch *b, char **vals,
+    int nvals);
+void tsm_ingest_probe_free(char **vals, int nvals);
+
+#endif
