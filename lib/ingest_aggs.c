@@ -9,24 +9,20 @@
 #include "ingest_aggs.h"
 #include "ingest_instr.h"
 #include "log.h"
+#include "schema.h"
 #include "timeparse.h"
 
 bool
 tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 {
 	const char *params[1] = { kind };
-	char *s = tsm_quote_ident(schema), sql[256];
+	char *sql = tsm_ingest_named_sql("ingest_aggregates.sql", schema);
 	PGresult *res;
 
-	if (s == NULL || strlen(s) > 150) {
-		free(s);
-		tsm_error("out of memory");
+	if (sql == NULL)
 		return false;
-	}
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.aggregates "
-	    "WHERE source = $1", s);
-	free(s);
 	res = tsm_query(conn, sql, 1, params);
+	free(sql);
 	if (res == NULL)
 		return false;
 	*any = atol(PQgetvalue(res, 0, 0)) > 0;
@@ -36,7 +32,7 @@ tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 
 bool
 tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
-    const char *kind, int64_t lo, int64_t hi)
+    const char *version, const char *kind, int64_t lo, int64_t hi)
 {
 	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ];
 	const char *params[3] = { kind, slo, shi };
@@ -46,15 +42,26 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
 
 	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", schema);
 	e = tsm_quote_ident(ext);
-	call = e ? malloc(strlen(e) + 128) : NULL;
-	if (sql == NULL || call == NULL) {
+	if (sql == NULL || e == NULL) {
 		free(sql);
 		free(e);
-		free(call);
 		return false;
 	}
-	sprintf(call, "CALL %s.refresh_continuous_aggregate($1::regclass, "
-	    "$2::timestamptz, $3::timestamptz)", e);
+	/*
+	 * From 2.28 a manual refresh goes in batches of 10 buckets, one
+	 * transaction each, like the policies: a year of 5-minute buckets
+	 * then takes ten thousand transactions.  A load refreshes once, in
+	 * one pass, as earlier releases always did.
+	 */
+	if (asprintf(&call, "CALL %s.refresh_continuous_aggregate("
+	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", e,
+	    tsm_version_cmp(version, "2.28.0") >= 0 ?
+	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "") < 0) {
+		free(sql);
+		free(e);
+		tsm_error("out of memory");
+		return false;
+	}
 	free(e);
 	tsm_format_time(lo, slo);
 	tsm_format_time(hi, shi);

@@ -23,10 +23,11 @@ bool tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind,
 
 /*
  * Refreshes the continuous aggregates of kind over [lo, hi] (microseconds
- * since 1970) where they need it.  ext is TimescaleDB's schema.  Returns
- * false if any refresh failed (each reported as a warning).
+ * since 1970) where they need it.  ext is TimescaleDB's schema, version
+ * its release ("2.28.3").  Returns false if any refresh failed (each
+ * reported as a warning).
  */
 bool tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
-    const char *kind, int64_t lo, int64_t hi);
+    const char *version, const char *kind, int64_t lo, int64_t hi);
 
 #endif

@@ -102,6 +102,9 @@ tsm_load_prepare(PGconn *conn, const struct tsm_load_opts *o,
 	 */
 	if (!run(conn, "SET temp_buffers = '64MB'", 0, NULL, res, NULL))
 		return false;
+	/* Compiling a batch's short statements costs more than it saves. */
+	if (!run(conn, "SET jit = off", 0, NULL, res, NULL))
+		return false;
 	return run(conn, o->sql->make_stage, 0, NULL, res, NULL);
 }
 
@@ -212,27 +215,12 @@ static bool
 make_partitions(PGconn *conn, const struct tsm_load_opts *o,
     const struct tsm_batch *b, struct tsm_batch_result *res)
 {
-	char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ], *sql, *s;
-	const char *params[3];
-	bool ok;
+	char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
+	const char *params[3] = { o->map->kind->series, lo, hi };
 
-	s = tsm_quote_ident(o->schema);
-	sql = s ? malloc(strlen(s) + 96) : NULL;
-	if (sql == NULL) {
-		free(s);
-		capture(conn, NULL, res);
-		return false;
-	}
-	sprintf(sql, "SELECT %s.ensure_partitions($1, $2, $3)", s);
-	free(s);
 	tsm_format_time(b->tmin, lo);
 	tsm_format_time(b->tmax, hi);
-	params[0] = o->map->kind->series;
-	params[1] = lo;
-	params[2] = hi;
-	ok = run(conn, sql, 3, params, res, NULL);
-	free(sql);
-	return ok;
+	return run(conn, o->sql->ensure_partitions, 3, params, res, NULL);
 }
 
 void
@@ -273,10 +261,17 @@ again:
 		return;
 	}
 	if (staged > 0) {
+		char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
+		const char *range[2] = { lo, hi };
+		int nr = o->sql->range_params;
+
+		tsm_format_time(b->tmin, lo);
+		tsm_format_time(b->tmax, hi);
 		if (!copy_rows(conn, o->sql->copy_stage, b, true, res))
 			goto fail;
 		if (o->mode == TSM_CONFLICT_ERROR) {
-			if (!run(conn, o->sql->first_conflict, 0, NULL, res, &pr))
+			if (!run(conn, o->sql->first_conflict, nr, range, res,
+			    &pr))
 				goto fail;
 			if (PQntuples(pr) > 0) {
 				res->status = TSM_BATCH_CONFLICT;
@@ -288,10 +283,15 @@ again:
 			}
 			PQclear(pr);
 		}
-		if (!run(conn, o->sql->merge, 0, NULL, res, &pr))
+		if (o->sql->update != NULL) {
+			if (!run(conn, o->sql->update, nr, range, res, &pr))
+				goto fail;
+			upd = strtoull(PQcmdTuples(pr), NULL, 10);
+			PQclear(pr);
+		}
+		if (!run(conn, o->sql->insert, 0, NULL, res, &pr))
 			goto fail;
-		ins = strtoull(PQgetvalue(pr, 0, 0), NULL, 10);
-		upd = strtoull(PQgetvalue(pr, 0, 1), NULL, 10);
+		ins = strtoull(PQcmdTuples(pr), NULL, 10);
 		PQclear(pr);
 	}
 	if (o->rollups && (direct > 0 || ins + upd > 0)) {
@@ -418,23 +418,10 @@ static bool
 parts_load(PGconn *conn, const struct tsm_load_opts *o, struct tsm_parts *p)
 {
 	const char *params[1] = { o->map->kind->series };
-	char *s = tsm_quote_ident(o->schema), *sql;
 	PGresult *pr;
 	int n;
 
-	sql = s ? malloc(strlen(s) + 256) : NULL;
-	if (sql == NULL) {
-		free(s);
-		tsm_error("out of memory");
-		return false;
-	}
-	sprintf(sql, "SELECT (extract(epoch FROM lo) * 1000000)::int8, "
-	    "(extract(epoch FROM hi) * 1000000)::int8 FROM %s.partitions "
-	    "WHERE kind = $1 AND lo IS NOT NULL AND hi IS NOT NULL ORDER BY lo",
-	    s);
-	free(s);
-	pr = tsm_query(conn, sql, 1, params);
-	free(sql);
+	pr = tsm_query(conn, o->sql->partitions, 1, params);
 	if (pr == NULL)
 		return false;
 	n = PQntuples(pr);
@@ -479,7 +466,7 @@ bool
 tsm_parts_ensure(PGconn *conn, const struct tsm_load_opts *o,
     struct tsm_parts *p, int64_t lo, int64_t hi)
 {
-	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ], *s, *sql;
+	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ];
 	const char *params[3];
 	bool ok;
 
@@ -487,21 +474,11 @@ tsm_parts_ensure(PGconn *conn, const struct tsm_load_opts *o,
 		return false;
 	if (covered(p, lo, hi))
 		return true;
-	s = tsm_quote_ident(o->schema);
-	sql = s ? malloc(strlen(s) + 64) : NULL;
-	if (sql == NULL) {
-		free(s);
-		tsm_error("out of memory");
-		return false;
-	}
-	sprintf(sql, "SELECT %s.ensure_partitions($1, $2, $3)", s);
-	free(s);
 	tsm_format_time(lo, slo);
 	tsm_format_time(hi, shi);
 	params[0] = o->map->kind->series;
 	params[1] = slo;
 	params[2] = shi;
-	ok = tsm_command(conn, sql, 3, params);
-	free(sql);
+	ok = tsm_command(conn, o->sql->ensure_partitions, 3, params);
 	return ok && parts_load(conn, o, p);
 }

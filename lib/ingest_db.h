@@ -3,9 +3,10 @@
  *
  * A batch's rows whose groups meet nothing in the table go in with one
  * binary COPY straight into the table; the others are copied into a
- * temporary staging table and merged with INSERT ... ON CONFLICT, which
- * counts what it inserted and updated and leaves rows whose values are
- * already there untouched.  On the native backend the rollups of the
+ * temporary staging table and merged: an UPDATE of the stored keys whose
+ * values differ, then an INSERT ... ON CONFLICT DO NOTHING of the rest,
+ * which counts what was inserted and updated and leaves rows whose
+ * values are already there untouched.  On the native backend the rollups of the
  * touched time range are brought up to date in the same transaction.  A
  * COPY that meets a key after all (a row another session inserted since
  * the probe) is rolled back and the batch merged instead; one that finds

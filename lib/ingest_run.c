@@ -315,7 +315,8 @@ start(struct run *r)
 		return false;
 	}
 	if (!tsm_schema_require(r->conn, o->conn->schema, &r->schema) ||
-	    !tsm_server_probe(r->conn, &r->server))
+	    !tsm_server_probe(r->conn, &r->server) ||
+	    !tsm_command(r->conn, "SET jit = off", 0, NULL))
 		goto fail;
 	r->lo.schema = o->conn->schema;
 	r->lo.map = &r->load_map;
@@ -327,7 +328,7 @@ start(struct run *r)
 	    &r->lo.rollups))
 		goto fail;
 	if (!tsm_ingest_sql_build(&r->sql, &r->load_map, o->conn->schema,
-	    o->conflict, r->lo.native))
+	    o->conflict))
 		goto fail;
 	r->instr = tsm_instr_cache_new(o->conn->schema);
 	r->parts = tsm_parts_new();
@@ -548,8 +549,8 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 	    o->kind->series != NULL &&
 	    PQstatus(r->conn) == CONNECTION_OK)
 		tsm_aggs_refresh_tsdb(r->conn, o->conn->schema,
-		    r->server.tsdb_schema, o->kind->series, r->touched_lo,
-		    r->touched_hi);
+		    r->server.tsdb_schema, r->server.tsdb_installed,
+		    o->kind->series, r->touched_lo, r->touched_hi);
 	tsm_progress_end(&r->progress);
 	st->seconds = now_seconds() - t0;
 	st->finished = r->status == 0;

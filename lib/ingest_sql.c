@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "ingest_instr.h"
 #include "ingest_sql.h"
 #include "log.h"
 #include "timeparse.h"
@@ -101,6 +102,17 @@ add_key_match(struct tsm_buf *b, const struct tsm_ingest_map *m)
 	}
 }
 
+/* AND t.time BETWEEN $1 AND $2, for kinds with a time column. */
+static void
+add_time_range(struct tsm_buf *b, const struct tsm_ingest_map *m)
+{
+	if (m->time_col < 0)
+		return;
+	add(b, " AND t.");
+	add_ident(b, m->kind->cols[m->time_col].name);
+	add(b, " BETWEEN $1 AND $2");
+}
+
 static bool
 has_nonkey(const struct tsm_ingest_map *m)
 {
@@ -166,7 +178,11 @@ add_conflict_keys(struct tsm_buf *b, const struct tsm_ingest_map *m)
 	add(b, ")");
 }
 
-/* EXISTS (SELECT FROM s.t t WHERE key match), s being the stage. */
+/*
+ * EXISTS (SELECT FROM s.t t WHERE key match), s being the stage; with a
+ * time column, also t.time BETWEEN $1 AND $2 (the batch's range), so
+ * that the planner looks only at the partitions or chunks it covers.
+ */
 static void
 add_exists(struct tsm_buf *b, const struct tsm_ingest_map *m,
     const char *schema)
@@ -175,71 +191,34 @@ add_exists(struct tsm_buf *b, const struct tsm_ingest_map *m,
 	add_table(b, schema, m->kind->table);
 	add(b, " t WHERE ");
 	add_key_match(b, m);
+	add_time_range(b, m);
 	add(b, ")");
 }
 
 /*
- * The merge in update mode.  TimescaleDB (and plain tables) tell an
- * inserted row from an updated one by xmax; the native backend's
- * partitioned tables refuse system columns in RETURNING, so it counts
- * the staged keys already in the table, in the same snapshot, first.
- * TSM_INGEST_MERGE=split selects an UPDATE ... FROM followed by an
- * INSERT of the new keys instead, which the benchmark compares.
+ * Rows whose key is stored with other values: updated in place.  Rows
+ * stored with the same values are not touched at all (no new version,
+ * no row lock, no WAL), which an INSERT ... ON CONFLICT DO UPDATE ...
+ * WHERE false would still lock.
  */
 static void
-add_merge_update(struct tsm_buf *b, const struct tsm_ingest_map *m,
-    const char *schema, bool native)
+add_update(struct tsm_buf *b, const struct tsm_ingest_map *m,
+    const char *schema)
 {
-	const char *v = getenv("TSM_INGEST_MERGE");
-
-	if (v != NULL && strcmp(v, "split") == 0) {
-		add(b, "WITH u AS (UPDATE ");
-		add_table(b, schema, m->kind->table);
-		add(b, " t SET ");
-		add_cols(b, m, TSM_C_KEY, true, "s.", ", ", "");
-		add(b, " FROM ");
-		add_stage(b, m->kind);
-		add(b, " s WHERE ");
-		add_key_match(b, m);
-		add(b, " AND (");
-		add_cols(b, m, TSM_C_KEY, true, "t.", ", ", NULL);
-		add(b, ") IS DISTINCT FROM (");
-		add_cols(b, m, TSM_C_KEY, true, "s.", ", ", NULL);
-		add(b, ") RETURNING 1), i AS (");
-		add_insert_select(b, m, schema);
-		add(b, " WHERE NOT ");
-		add_exists(b, m, schema);
-		add_conflict_keys(b, m);
-		add(b, " DO NOTHING RETURNING 1) SELECT (SELECT count(*) FROM i), "
-		    "(SELECT count(*) FROM u)");
-		return;
-	}
-	if (native) {
-		add(b, "WITH pre AS (SELECT count(*) AS n FROM ");
-		add_stage(b, m->kind);
-		add(b, " s WHERE ");
-		add_exists(b, m, schema);
-		add(b, "), st AS (SELECT count(*) AS n FROM ");
-		add_stage(b, m->kind);
-		add(b, "), m AS (");
-	} else {
-		add(b, "WITH m AS (");
-	}
-	add_insert_select(b, m, schema);
-	add_conflict_keys(b, m);
-	add(b, " DO UPDATE SET ");
-	add_cols(b, m, TSM_C_KEY, true, "EXCLUDED.", ", ", "");
-	add(b, " WHERE (");
+	add(b, "UPDATE ");
+	add_table(b, schema, m->kind->table);
+	add(b, " t SET ");
+	add_cols(b, m, TSM_C_KEY, true, "s.", ", ", "");
+	add(b, " FROM ");
+	add_stage(b, m->kind);
+	add(b, " s WHERE ");
+	add_key_match(b, m);
+	add_time_range(b, m);
+	add(b, " AND (");
 	add_cols(b, m, TSM_C_KEY, true, "t.", ", ", NULL);
 	add(b, ") IS DISTINCT FROM (");
-	add_cols(b, m, TSM_C_KEY, true, "EXCLUDED.", ", ", NULL);
-	if (native) {
-		add(b, ") RETURNING 1) SELECT st.n - pre.n, (SELECT count(*) "
-		    "FROM m) - (st.n - pre.n) FROM pre, st");
-	} else {
-		add(b, ") RETURNING t.xmax = 0 AS ins) SELECT count(*) FILTER "
-		    "(WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m");
-	}
+	add_cols(b, m, TSM_C_KEY, true, "s.", ", ", NULL);
+	add(b, ")");
 }
 
 /* The probe: which groups meet rows of the table in their ranges. */
@@ -305,7 +284,7 @@ add_probe(struct tsm_buf *b, const struct tsm_ingest_map *m,
 
 bool
 tsm_ingest_sql_build(struct tsm_ingest_sql *q, const struct tsm_ingest_map *m,
-    const char *schema, enum tsm_conflict mode, bool native)
+    const char *schema, enum tsm_conflict mode)
 {
 	const struct tsm_kind *k = m->kind;
 	struct tsm_buf b = { 0 };
@@ -338,18 +317,19 @@ tsm_ingest_sql_build(struct tsm_ingest_sql *q, const struct tsm_ingest_map *m,
 	if (!finish(&b, &q->copy_stage))
 		goto fail;
 
+	q->range_params = m->time_col >= 0 ? 2 : 0;
 	if (mode == TSM_CONFLICT_UPDATE && has_nonkey(m)) {
-		add_merge_update(&b, m, schema, native);
-	} else {
-		add(&b, "WITH m AS (");
-		add_insert_select(&b, m, schema);
-		if (mode != TSM_CONFLICT_ERROR) {
-			add_conflict_keys(&b, m);
-			add(&b, " DO NOTHING");
-		}
-		add(&b, " RETURNING 1) SELECT count(*), 0 FROM m");
+		add_update(&b, m, schema);
+		if (!finish(&b, &q->update))
+			goto fail;
 	}
-	if (!finish(&b, &q->merge))
+
+	add_insert_select(&b, m, schema);
+	if (mode != TSM_CONFLICT_ERROR) {
+		add_conflict_keys(&b, m);
+		add(&b, " DO NOTHING");
+	}
+	if (!finish(&b, &q->insert))
 		goto fail;
 
 	add(&b, "SELECT s.tsm_line FROM ");
@@ -364,15 +344,14 @@ tsm_ingest_sql_build(struct tsm_ingest_sql *q, const struct tsm_ingest_map *m,
 		add_probe(&b, m, schema, &q->probe_nparams);
 		if (!finish(&b, &q->probe))
 			goto fail;
-		add(&b, "SELECT count(");
-		add_ident(&b, schema);
-		add(&b, ".refresh_aggregate(a.name, $1::timestamptz, "
-		    "$2::timestamptz)) FROM ");
-		add_table(&b, schema, "aggregates");
-		add(&b, " a WHERE a.source = $3");
-		if (!finish(&b, &q->refresh))
-			goto fail;
 	}
+	q->partitions = tsm_ingest_named_sql("ingest_partitions.sql", schema);
+	q->ensure_partitions = tsm_ingest_named_sql(
+	    "ingest_ensure_partitions.sql", schema);
+	q->refresh = tsm_ingest_named_sql("ingest_rollups.sql", schema);
+	if (q->partitions == NULL || q->ensure_partitions == NULL ||
+	    q->refresh == NULL)
+		goto fail;
 	return true;
 fail:
 	tsm_ingest_sql_free(q);
@@ -385,10 +364,13 @@ tsm_ingest_sql_free(struct tsm_ingest_sql *q)
 	free(q->copy_target);
 	free(q->make_stage);
 	free(q->copy_stage);
-	free(q->merge);
+	free(q->update);
+	free(q->insert);
 	free(q->first_conflict);
 	free(q->probe);
 	free(q->refresh);
+	free(q->partitions);
+	free(q->ensure_partitions);
 	memset(q, 0, sizeof(*q));
 }
 

@@ -21,23 +21,30 @@ struct tsm_ingest_sql {
 	char *copy_target;	/* COPY s.t (cols) FROM STDIN (FORMAT binary) */
 	char *make_stage;	/* CREATE TEMP TABLE ... AS ... WITH NO DATA */
 	char *copy_stage;	/* COPY pg_temp.stage (cols, tsm_line) ... */
-	char *merge;		/* -> (inserted, updated) */
+	char *update;		/* stored keys with other values; NULL
+				   unless --on-conflict=update */
+	char *insert;		/* the staged rows not stored (all of them
+				   with --on-conflict=error) */
 	char *first_conflict;	/* -> line of the first staged row in the
 				   table, for --on-conflict=error */
+	int range_params;	/* 2: the three take $1, $2, the batch's
+				   time range; 0: no time column */
 	char *probe;		/* $1.. arrays -> indices of groups that meet
 				   rows in the table; NULL if no probe */
 	int probe_nparams;
+	/* Named queries of sql/, with the schema filled in. */
 	char *refresh;		/* native rollups: $1 lo, $2 hi, $3 kind */
+	char *partitions;	/* $1 kind -> lo, hi */
+	char *ensure_partitions;	/* $1 kind, $2 lo, $3 hi */
 };
 
 /*
- * Writes the statements for a load of map into schema; native selects
- * the merge that the native backend needs (RETURNING xmax is refused on
- * partitioned tables).  False after reporting (out of memory).
+ * Writes the statements for a load of map into schema.  False after
+ * reporting (out of memory).
  */
 bool tsm_ingest_sql_build(struct tsm_ingest_sql *q,
     const struct tsm_ingest_map *m, const char *schema,
-    enum tsm_conflict mode, bool native);
+    enum tsm_conflict mode);
 void tsm_ingest_sql_free(struct tsm_ingest_sql *q);
 
 /*
