@@ -313,6 +313,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_METRICS:
 			metrics = optarg;
+			io.metrics = optarg;
 			break;
 		case OPT_PROGRESS:
 			progress_forced = true;

@@ -445,8 +445,7 @@ tsm_ingest_parse(const struct tsm_ingest_map *m,
 		    m->nfields_from, m->nfields);
 		return false;
 	}
-	for (int j = 0; j < m->ncols; j++) {
-		int c = m->cols[j];
+	for (int c = 0; c < k->ncols; c++) {
 		struct tsm_ival *v = &row->v[c];
 
 		v->set = false;

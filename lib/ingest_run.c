@@ -2,6 +2,7 @@
  * ingest_run.c: the load, from the inputs to the last commit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,8 @@ struct run {
 	bool failed_batch;
 	int64_t touched_lo, touched_hi;	/* committed changes, for TSDB */
 	int wake[2];			/* --follow: workers wake the reader */
+	int64_t started_at;
+	char *password;			/* for connecting again (--follow) */
 };
 
 static double
@@ -114,6 +117,56 @@ batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
 	}
 }
 
+/*
+ * --follow: after the main thread's connection was lost, connects again
+ * with backoff (0.1 s doubling to 30 s) until it works or a signal
+ * comes.  True when the caller may try again.
+ */
+static bool
+control_retry(struct run *r)
+{
+	int delay = 100;
+	char err[512];
+
+	if (!r->o->follow || PQstatus(r->conn) != CONNECTION_BAD)
+		return false;
+	tsm_disconnect(r->conn);
+	r->conn = NULL;
+	for (;;) {
+		PGconn *c;
+
+		tsm_warning("lost the connection to the server; trying again "
+		    "in %.1f s", delay / 1000.0);
+		for (int i = 0; i < delay / 50 + 1 && !tsm_interrupted; i++)
+			usleep(50 * 1000);
+		if (tsm_interrupted)
+			return false;
+		c = tsm_connect_extra(r->o->conn, r->password, err, sizeof(err));
+		if (c != NULL) {
+			PQclear(PQexec(c, "SET jit = off"));
+			r->conn = c;
+			tsm_cancel_register(c);
+			tsm_info("connected again");
+			return true;
+		}
+		tsm_warning("could not connect: %s", err);
+		delay = delay * 2 > 30000 ? 30000 : delay * 2;
+	}
+}
+
+/*
+ * --follow: notices, before using it, that the main thread's connection
+ * was closed while the stream was quiet (a server restart, say): libpq
+ * learns it only by reading what the server sent.
+ */
+static void
+control_check(struct run *r)
+{
+	if (r->o->follow && (PQconsumeInput(r->conn) == 0 ||
+	    PQstatus(r->conn) == CONNECTION_BAD))
+		control_retry(r);
+}
+
 /* Takes a batch to fill; false when the load must stop. */
 static bool
 take_batch(struct run *r, const char *input)
@@ -147,11 +200,16 @@ dispatch(struct run *r)
 		return true;
 	}
 	snprintf(input, sizeof(input), "%s", b->input);
-	if (r->lo.native && r->o->kind->series != NULL &&
+	control_check(r);
+	while (r->lo.native && r->o->kind->series != NULL &&
 	    !tsm_parts_ensure(r->conn, &r->lo, r->parts, b->tmin, b->tmax))
+		if (!control_retry(r))
+			goto fail;
+	if (!tsm_hull_apply(r->hull, b))
 		goto fail;
-	if (!tsm_hull_apply(r->hull, b) || !tsm_load_probe(r->conn, &r->lo, b))
-		goto fail;
+	while (!tsm_load_probe(r->conn, &r->lo, b))
+		if (!control_retry(r))
+			goto fail;
 	tsm_pool_submit(r->pool, b);
 	r->batch = NULL;
 	return take_batch(r, input);
@@ -229,7 +287,8 @@ bad_row(struct run *r, const struct tsm_record *rec, const char *input,
 
 /* Parses, checks and adds one record; false when the load stops. */
 static bool
-take_row(struct run *r, const struct tsm_record *rec, const char *input)
+take_row(struct run *r, const struct tsm_record *rec, const char *input,
+    int64_t arrival)
 {
 	const struct tsm_ingest_map *m = &r->file_map;
 	struct tsm_irow row;
@@ -245,8 +304,10 @@ take_row(struct run *r, const struct tsm_record *rec, const char *input)
 		int32_t id;
 		bool created;
 
-		k = tsm_instr_resolve(r->conn, r->instr, &row.ref, r->o->create,
-		    &id, &created);
+		control_check(r);
+		while ((k = tsm_instr_resolve(r->conn, r->instr, &row.ref,
+		    r->o->create, &id, &created)) < 0 && control_retry(r))
+			;
 		if (k < 0) {
 			r->status = tsm_exit_status(r->conn);
 			r->stop = true;
@@ -269,6 +330,7 @@ take_row(struct run *r, const struct tsm_record *rec, const char *input)
 	}
 	if (!tsm_ingest_check(m, &row, &err))
 		goto bad;
+	(void)arrival;
 	k = tsm_batch_add(r->batch, &row, r->o->conflict, &dup_line);
 	if (k < 0) {
 		r->status = TSM_EXIT_FAIL;
@@ -335,11 +397,16 @@ start(struct run *r)
 	r->hull = tsm_hull_new();
 	if (r->instr == NULL || r->parts == NULL || r->hull == NULL)
 		goto fail;
+	if (PQpass(r->conn) != NULL && (r->password = strdup(PQpass(r->conn))) ==
+	    NULL) {
+		tsm_error("out of memory");
+		goto fail;
+	}
 	for (int i = 0; i < n; i++) {
 		char err[512];
 		struct tsm_batch_result res = { 0 };
 
-		conns[i] = tsm_connect_extra(o->conn, PQpass(r->conn), err,
+		conns[i] = tsm_connect_extra(o->conn, r->password, err,
 		    sizeof(err));
 		if (conns[i] == NULL) {
 			tsm_error("could not open connection %d of %d: %s",
@@ -359,7 +426,7 @@ start(struct run *r)
 	}
 	rc.enabled = o->follow;
 	rc.opts = o->conn;
-	rc.password = PQpass(r->conn);
+	rc.password = r->password;
 	rc.max_backoff_ms = 30000;
 	r->pool = tsm_pool_new(n, conns, &r->lo, o->batch_rows,
 	    o->follow ? r->wake[1] : -1, &rc, batch_done, r);
@@ -372,6 +439,47 @@ fail:
 	return false;
 }
 
+/* Empties the pipe through which workers wake a --follow reader. */
+static void
+drain_wake(struct run *r)
+{
+	char buf[64];
+
+	while (r->wake[0] >= 0 && read(r->wake[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+/*
+ * --follow: when the next read must give up.  With rows waiting, at the
+ * latest when they have waited --flush-interval; at once (if nothing
+ * more is there to read) when a worker is idle, so that a quiet stream
+ * is committed as it comes and a busy one in batches of up to
+ * --flush-rows.  With no rows waiting, a worker's wake-up ends the wait,
+ * so that a failure is seen without waiting for the next row.
+ */
+static int64_t
+follow_deadline(struct run *r, int64_t first_at)
+{
+	if (r->batch == NULL || r->batch->nrows == 0)
+		return INT64_MAX;
+	if (tsm_pool_idle(r->pool))
+		return 0;
+	return first_at + r->o->flush_usecs;
+}
+
+/* --follow: writes the metrics file every ten seconds. */
+static void
+follow_metrics(struct run *r, int64_t *last)
+{
+	int64_t now = tsm_input_now();
+
+	if (r->o->metrics == NULL || now - *last < 10000000)
+		return;
+	*last = now;
+	r->st->seconds = (double)(now - r->started_at) / 1e6;
+	tsm_ingest_metrics(r->o->metrics, r->o->kind->name, r->st, 0);
+}
+
 /*
  * Reads one input to its end; first, if not NULL, is its first row,
  * read already.
@@ -380,30 +488,63 @@ static bool
 read_input(struct run *r, struct tsm_csv_reader *rd, struct tsm_input *in,
     const char *name, struct tsm_record *first)
 {
+	const struct tsm_ingest_opts *o = r->o;
 	struct tsm_record *rec;
 	uint64_t bytes0 = r->st->bytes;
+	int64_t first_at = 0, last_metrics = tsm_input_now();
 	int k;
 
 	if (!take_batch(r, name))
 		return false;
-	if (first != NULL) {
-		r->st->read++;
-		if (!take_row(r, first, name))
-			return false;
-	}
-	while (!r->stop && (k = tsm_csv_next_record(rd, &rec)) == 1) {
-		r->st->read++;
-		if (!take_row(r, rec, name))
-			return false;
-		if ((r->st->read & 1023) == 0) {
-			r->st->bytes = bytes0 + tsm_input_bytes(in);
-			tsm_progress_tick(&r->progress, r->st);
+	rec = first;
+	k = first != NULL ? 1 : TSM_CSV_AGAIN;
+	for (;;) {
+		if (k == TSM_CSV_AGAIN && rec == NULL) {
+			drain_wake(r);
 			tsm_pool_poll(r->pool);
-			if (r->stop)
+			if (r->stop || r->failed_batch)
 				return false;
+			if (r->batch->nrows > 0 && (tsm_pool_idle(r->pool) ||
+			    tsm_input_now() >= first_at + o->flush_usecs) &&
+			    !dispatch(r))
+				return false;
+			follow_metrics(r, &last_metrics);
+		} else if (k == 1) {
+			if (o->follow && !rec->terminated) {
+				char where[512], msg[1024];
+
+				tsm_ingest_where(name, rec->line, where,
+				    sizeof(where));
+				snprintf(msg, sizeof(msg), "%s: the input ends in "
+				    "the middle of a row (no line end)", where);
+				if (!bad_row(r, rec, name, msg,
+				    msg + strlen(where) + 2))
+					return false;
+				break;
+			}
+			r->st->read++;
+			if (r->batch->nrows == 0)
+				first_at = tsm_input_now();
+			if (!take_row(r, rec, name, first_at))
+				return false;
+			if ((r->st->read & 1023) == 0 || o->follow) {
+				r->st->bytes = bytes0 + tsm_input_bytes(in);
+				tsm_progress_tick(&r->progress, r->st);
+				if (!o->follow)
+					tsm_pool_poll(r->pool);
+				if (r->stop)
+					return false;
+			}
+		} else {
+			break;
 		}
 		if (tsm_interrupted)
 			break;
+		if (o->follow)
+			tsm_input_set_deadline(in, follow_deadline(r, first_at),
+			    r->wake[0]);
+		rec = NULL;
+		k = tsm_csv_next_record(rd, &rec);
 	}
 	r->st->bytes = bytes0 + tsm_input_bytes(in);
 	if (r->stop)
@@ -466,6 +607,11 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 	r->touched_lo = INT64_MAX;
 	r->touched_hi = INT64_MIN;
 	r->wake[0] = r->wake[1] = -1;
+	r->started_at = tsm_input_now();
+	if (o->follow && pipe2(r->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
+		tsm_error("cannot make a pipe: %s", strerror(errno));
+		return TSM_EXIT_FAIL;
+	}
 	tsm_progress_init(&r->progress, o->progress);
 	r->instr_col = -1;
 	for (int c = 0; c < o->kind->ncols; c++)
@@ -566,5 +712,13 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 	tsm_ingest_sql_free(&r->sql);
 	if (r->conn != NULL)
 		tsm_disconnect(r->conn);
+	if (r->password != NULL) {
+		memset(r->password, 0, strlen(r->password));
+		free(r->password);
+	}
+	if (r->wake[0] >= 0) {
+		close(r->wake[0]);
+		close(r->wake[1]);
+	}
 	return r->status;
 }

@@ -44,6 +44,7 @@ struct tsm_ingest_opts {
 	int64_t max_rejects;		/* -1: no limit */
 	bool rejecting;			/* bad rows are set aside */
 	bool progress;
+	const char *metrics;		/* --follow writes it as it goes */
 	const struct tsm_conn_opts *conn;
 };
 
