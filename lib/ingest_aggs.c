@@ -38,7 +38,7 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
 	const char *params[3] = { kind, slo, shi };
 	char *sql, *call, *e;
 	PGresult *res;
-	bool ok = true, hinted = false;
+	bool ok = true;
 
 	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", schema);
 	e = tsm_quote_ident(ext);
@@ -81,18 +81,28 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
 			    PG_DIAG_MESSAGE_PRIMARY);
 			const char *state = PQresultErrorField(r,
 			    PG_DIAG_SQLSTATE);
+			char from[TSM_TIME_BUFSZ], to[TSM_TIME_BUFSZ];
 
-			tsm_warning("could not refresh %s from %s to %s: %s",
-			    p[0], p[1], p[2], msg ? msg : PQerrorMessage(conn));
-			if (!hinted && state && strcmp(state, "42501") == 0) {
-				tsm_hint("the rows are loaded; until the "
-				    "aggregate's owner refreshes it (tsm-compress "
-				    "refresh, or CALL refresh_continuous_aggregate"
-				    "), it may miss rows older than its "
-				    "watermark");
-				hinted = true;
-			}
+			if (tsm_pg_time_to_iso(p[1], strlen(p[1]), from) == 0)
+				snprintf(from, sizeof(from), "%s", p[1]);
+			if (tsm_pg_time_to_iso(p[2], strlen(p[2]), to) == 0)
+				snprintf(to, sizeof(to), "%s", p[2]);
 			ok = false;
+			if (state != NULL && strcmp(state, "42501") == 0) {
+				/* The others have the same owner: say it once. */
+				tsm_warning("could not refresh the continuous "
+				    "aggregates of %s from %s to %s: %s", kind,
+				    from, to, msg);
+				tsm_hint("the rows are loaded; until the owner of "
+				    "the aggregates refreshes them (tsm-compress "
+				    "refresh, or CALL refresh_continuous_aggregate"
+				    "), they may miss rows older than their "
+				    "watermarks");
+				PQclear(r);
+				break;
+			}
+			tsm_warning("could not refresh %s from %s to %s: %s",
+			    p[0], from, to, msg ? msg : PQerrorMessage(conn));
 		}
 		PQclear(r);
 		if (PQstatus(conn) != CONNECTION_OK)

@@ -333,10 +333,14 @@ tsm_batch_result_report(const struct tsm_batch_result *res,
 	case TSM_BATCH_INTERRUPTED:
 		tsm_error("interrupted: the running statement was cancelled");
 		return;
-	case TSM_BATCH_LOST:
-		tsm_error("lost the connection to the server: %s",
-		    res->message ? res->message : "");
+	case TSM_BATCH_LOST: {
+		const char *m = res->message ? res->message : "";
+
+		/* libpq's account runs over several lines; the first says it. */
+		tsm_error("lost the connection to the server: %.*s",
+		    (int)strcspn(m, "\n"), m);
 		return;
+	}
 	default:
 		break;
 	}

@@ -170,9 +170,10 @@ tsm_ingest_summary(const char *kind, const struct tsm_ingest_stats *st)
 {
 	double rate = st->seconds > 0 ? (double)st->read / st->seconds : 0;
 
-	tsm_info("%s: %llu rows read, %llu inserted, %llu updated, "
+	tsm_info("%s: %llu row%s read, %llu inserted, %llu updated, "
 	    "%llu unchanged, %llu duplicate%s, %llu rejected; %llu batch%s "
 	    "in %.2f s, %.0f rows/s", kind, (unsigned long long)st->read,
+	    st->read == 1 ? "" : "s",
 	    (unsigned long long)st->inserted, (unsigned long long)st->updated,
 	    (unsigned long long)st->unchanged,
 	    (unsigned long long)st->duplicates, st->duplicates == 1 ? "" : "s",
@@ -210,7 +211,10 @@ metric(FILE *f, const char *name, const char *type, const char *help,
 	label(f, job);
 	fputs("\",kind=\"", f);
 	label(f, kind);
-	fprintf(f, "\"%s} %.17g\n", extra ? extra : "", v);
+	if (v == (double)(int64_t)v)
+		fprintf(f, "\"%s} %lld\n", extra ? extra : "", (long long)v);
+	else
+		fprintf(f, "\"%s} %.6f\n", extra ? extra : "", v);
 }
 
 bool

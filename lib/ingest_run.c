@@ -48,6 +48,8 @@ struct run {
 	int64_t touched_lo, touched_hi;	/* committed changes, for TSDB */
 	int wake[2];			/* --follow: workers wake the reader */
 	int64_t started_at;
+	bool said;			/* what was committed was said */
+	bool said_interrupted;
 	char *password;			/* for connecting again (--follow) */
 };
 
@@ -219,26 +221,58 @@ fail:
 	return false;
 }
 
-/* Says how far the load got, after an error or a signal. */
+/*
+ * Says how far the load got, after an error or a signal: what was
+ * committed, and from which line the rows were not written (from_line,
+ * 0 when no batch was open).
+ */
 static void
 say_committed(struct run *r, uint64_t from_line)
 {
 	struct tsm_ingest_stats *st = r->st;
+	char done[128];
 
-	if (from_line > 0)
-		tsm_detail("%llu rows were committed before it, in %llu "
-		    "batch%s; its batch, from line %llu, was not written",
-		    (unsigned long long)st->committed,
-		    (unsigned long long)st->batches, st->batches == 1 ? "" : "es",
-		    (unsigned long long)from_line);
+	if (st->committed == 0)
+		snprintf(done, sizeof(done), "nothing was committed");
 	else
-		tsm_detail("%llu rows were committed, in %llu batch%s",
-		    (unsigned long long)st->committed,
+		snprintf(done, sizeof(done), "%llu row%s committed in %llu "
+		    "batch%s", (unsigned long long)st->committed,
+		    st->committed == 1 ? " was" : "s were",
 		    (unsigned long long)st->batches, st->batches == 1 ? "" : "es");
-	if (r->o->jobs > 1)
-		tsm_detail("with -j, batches after it may have committed too");
+	if (from_line > 0)
+		tsm_detail("%s; the rows from line %llu on were not written",
+		    done, (unsigned long long)from_line);
+	else
+		tsm_detail("%s", done);
+	if (r->o->jobs > 1 && r->failed_batch)
+		tsm_detail("with -j, batches after the failed one may have "
+		    "committed too");
 	tsm_hint("running the same command again is safe: rows already "
 	    "loaded are left as they are");
+}
+
+/*
+ * Ends the load after an error or a signal: the open batch is not
+ * written, the ones sent are waited for, and what was committed is said.
+ */
+static void
+stop_load(struct run *r, uint64_t from_line)
+{
+	r->stop = true;
+	if (r->batch != NULL) {
+		if (r->batch->nrows > 0 && (from_line == 0 ||
+		    r->batch->first_line < from_line))
+			from_line = r->batch->first_line;
+		tsm_pool_release(r->pool, r->batch);
+		r->batch = NULL;
+	}
+	tsm_pool_drain(r->pool);
+	if (tsm_interrupted && !r->said_interrupted) {
+		tsm_error("interrupted: the open batch was rolled back");
+		r->said_interrupted = true;
+	}
+	say_committed(r, from_line);
+	r->said = true;
 }
 
 /*
@@ -250,7 +284,6 @@ bad_row(struct run *r, const struct tsm_record *rec, const char *input,
     const char *msg, const char *reason)
 {
 	const struct tsm_ingest_opts *o = r->o;
-	uint64_t from;
 
 	if (o->rejecting) {
 		r->st->rejected++;
@@ -269,19 +302,14 @@ bad_row(struct run *r, const struct tsm_record *rec, const char *input,
 			return true;
 		}
 		tsm_error("%s", msg);
-		tsm_detail("more than %lld rows were rejected (--max-rejects)",
+		tsm_detail("this is rejected row %llu, and --max-rejects is %lld",
+		    (unsigned long long)r->st->rejected,
 		    (long long)o->max_rejects);
 	} else {
 		tsm_error("%s", msg);
 	}
-	from = r->batch != NULL && r->batch->nrows > 0 ?
-	    r->batch->first_line : rec->line;
 	r->status = TSM_EXIT_FAIL;
-	r->stop = true;
-	tsm_pool_release(r->pool, r->batch);
-	r->batch = NULL;
-	tsm_pool_drain(r->pool);
-	say_committed(r, from);
+	stop_load(r, rec->line);
 	return false;
 }
 
@@ -549,12 +577,10 @@ read_input(struct run *r, struct tsm_csv_reader *rd, struct tsm_input *in,
 	r->st->bytes = bytes0 + tsm_input_bytes(in);
 	if (r->stop)
 		return false;
-	if (tsm_interrupted) {
-		r->status = TSM_EXIT_INTERRUPTED;
-		return false;
-	}
-	if (k < 0) {
-		r->status = TSM_EXIT_FAIL;
+	if (tsm_interrupted || k < 0) {
+		r->status = tsm_interrupted ? TSM_EXIT_INTERRUPTED :
+		    TSM_EXIT_FAIL;
+		stop_load(r, 0);
 		return false;
 	}
 	return dispatch(r);
@@ -681,15 +707,10 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 			r->status = tsm_interrupted ? TSM_EXIT_INTERRUPTED :
 			    TSM_EXIT_FAIL;
 	}
-	if (tsm_interrupted) {
-		if (r->status == 0 || r->status == TSM_EXIT_FAIL) {
-			tsm_error("interrupted: the open batch was rolled back");
-			r->status = TSM_EXIT_INTERRUPTED;
-		}
-		say_committed(r, 0);
-	} else if (r->failed_batch) {
-		say_committed(r, 0);
-	}
+	if (tsm_interrupted)
+		r->status = TSM_EXIT_INTERRUPTED;
+	if (r->pool != NULL && !r->said && r->status != 0)
+		stop_load(r, 0);
 	if (r->conn != NULL && o->refresh && !tsm_interrupted &&
 	    r->touched_lo <= r->touched_hi && !r->lo.native &&
 	    o->kind->series != NULL &&
