@@ -211,13 +211,16 @@ group_of(struct tsm_batch *b, uint64_t gh, size_t r)
 	g->rlo = b->range_col >= 0 ? INT64_MAX : 0;
 	g->rhi = b->range_col >= 0 ? INT64_MIN : 0;
 	g->stage = false;
+	g->skip_probe = false;
+	g->probed = false;
+	g->above = false;
 	b->gslots[i] = b->ngroups;
 	return b->ngroups++;
 }
 
 int
 tsm_batch_add(struct tsm_batch *b, const struct tsm_irow *row,
-    enum tsm_conflict mode, uint64_t *dup_line)
+    enum tsm_conflict mode, uint64_t *dup_line, int64_t arrival)
 {
 	const struct tsm_ingest_map *m = b->map;
 	struct tsm_batch_row *br;
@@ -238,6 +241,7 @@ tsm_batch_add(struct tsm_batch *b, const struct tsm_irow *row,
 	br->len = (uint32_t)(b->rows.len - off);
 	br->hash = kh;
 	br->line = row->line;
+	br->arrival = arrival;
 	br->dead = false;
 
 	for (i = (size_t)kh & (b->nslots - 1); b->slots[i] >= 0;
@@ -361,6 +365,7 @@ struct hull_entry {
 	unsigned char *key;	/* the group columns, encoded */
 	size_t klen;
 	int64_t tlo, thi, rlo, rhi;
+	bool frontier;		/* the table held nothing beyond thi, rhi */
 };
 
 struct tsm_hull {
@@ -439,6 +444,27 @@ overlaps(int64_t alo, int64_t ahi, int64_t blo, int64_t bhi)
 	return alo <= bhi && blo <= ahi;
 }
 
+/* The hull entry of group g of b, or NULL; key is scratch space. */
+static struct hull_entry *
+hull_find(struct tsm_hull *h, const struct tsm_batch *b, int g,
+    struct tsm_buf *key, size_t *slot)
+{
+	const struct tsm_group *grp = &b->groups[g];
+	size_t i;
+
+	tsm_buf_clear(key);
+	group_bytes(b->map, b->rows.data + b->meta[grp->first_row].off, key);
+	if (key->oom)
+		return NULL;
+	for (i = grp->hash & (h->cap - 1); h->e[i].key != NULL;
+	    i = (i + 1) & (h->cap - 1))
+		if (h->e[i].hash == grp->hash && h->e[i].klen == key->len &&
+		    memcmp(h->e[i].key, key->data, key->len) == 0)
+			break;
+	*slot = i;
+	return &h->e[i];
+}
+
 bool
 tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 {
@@ -450,24 +476,18 @@ tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 		struct hull_entry *e;
 		size_t i;
 
-		tsm_buf_clear(&key);
-		group_bytes(b->map, b->rows.data +
-		    b->meta[grp->first_row].off, &key);
-		if (key.oom) {
+		e = hull_find(h, b, g, &key, &i);
+		if (e == NULL) {
 			ok = false;
 			break;
 		}
-		for (i = grp->hash & (h->cap - 1); h->e[i].key != NULL;
-		    i = (i + 1) & (h->cap - 1))
-			if (h->e[i].hash == grp->hash && h->e[i].klen ==
-			    key.len && memcmp(h->e[i].key, key.data,
-			    key.len) == 0)
-				break;
-		e = &h->e[i];
 		if (e->key != NULL) {
 			if (overlaps(e->tlo, e->thi, grp->tlo, grp->thi) &&
 			    overlaps(e->rlo, e->rhi, grp->rlo, grp->rhi))
 				grp->stage = true;
+			else if (e->frontier && grp->tlo > e->thi &&
+			    (b->range_col < 0 || grp->rlo > e->rhi))
+				grp->skip_probe = true;
 			if (grp->tlo < e->tlo)
 				e->tlo = grp->tlo;
 			if (grp->thi > e->thi)
@@ -498,10 +518,51 @@ tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 		e->thi = grp->thi;
 		e->rlo = grp->rlo;
 		e->rhi = grp->rhi;
+		e->frontier = false;
 		h->n++;
 	}
 	tsm_buf_free(&key);
 	if (!ok)
 		tsm_error("out of memory");
 	return ok;
+}
+
+void
+tsm_hull_learn(struct tsm_hull *h, const struct tsm_batch *b)
+{
+	struct tsm_buf key = { 0 };
+
+	for (int g = 0; g < b->ngroups; g++) {
+		struct hull_entry *e;
+		size_t i;
+
+		if (!b->groups[g].probed)
+			continue;
+		e = hull_find(h, b, g, &key, &i);
+		/*
+		 * Nothing beyond this batch's rows, which reach the hull's
+		 * top (a probed group lies above all rows sent before).
+		 */
+		if (e != NULL && e->key != NULL)
+			e->frontier = !b->groups[g].above &&
+			    b->groups[g].thi >= e->thi &&
+			    (b->range_col < 0 || b->groups[g].rhi >= e->rhi);
+	}
+	tsm_buf_free(&key);
+}
+
+void
+tsm_hull_forget(struct tsm_hull *h, const struct tsm_batch *b)
+{
+	struct tsm_buf key = { 0 };
+
+	for (int g = 0; g < b->ngroups; g++) {
+		struct hull_entry *e;
+		size_t i;
+
+		e = hull_find(h, b, g, &key, &i);
+		if (e != NULL && e->key != NULL)
+			e->frontier = false;
+	}
+	tsm_buf_free(&key);
 }

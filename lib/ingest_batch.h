@@ -32,6 +32,7 @@ struct tsm_batch_row {
 	uint32_t len;
 	uint64_t hash;		/* of the key */
 	uint64_t line;
+	int64_t arrival;	/* when it was read (--follow), else 0 */
 	int32_t group;
 	bool dead;		/* replaced by a later row of the same key */
 };
@@ -42,6 +43,9 @@ struct tsm_group {
 	int64_t tlo, thi;	/* time range of its rows */
 	int64_t rlo, rhi;	/* range of the range column (trade ids) */
 	bool stage;		/* may meet rows already in the table */
+	bool skip_probe;	/* known to meet nothing: no need to ask */
+	bool probed;		/* asked; above tells what lies beyond */
+	bool above;
 };
 
 struct tsm_batch {
@@ -78,7 +82,7 @@ void tsm_batch_reset(struct tsm_batch *b, const char *input);
  * earlier line), -1 when memory is short (reported).
  */
 int tsm_batch_add(struct tsm_batch *b, const struct tsm_irow *row,
-    enum tsm_conflict mode, uint64_t *dup_line);
+    enum tsm_conflict mode, uint64_t *dup_line, int64_t arrival);
 
 /* Rows that will be written (not merged away). */
 size_t tsm_batch_live(const struct tsm_batch *b);
@@ -107,8 +111,23 @@ void tsm_hull_free(struct tsm_hull *h);
 
 /*
  * Marks as stage the groups of b that meet the ranges recorded for them,
- * then records b's ranges.  False when memory is short (reported).
+ * then records b's ranges.  A group whose table was found empty beyond
+ * the rows sent so far (tsm_hull_learn) and whose rows all come after
+ * them needs no probe: it is marked skip_probe.  False when memory is
+ * short (reported).
  */
 bool tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b);
+
+/*
+ * After the probe: remembers, for each group asked, whether the table
+ * holds rows beyond the batch's ranges.
+ */
+void tsm_hull_learn(struct tsm_hull *h, const struct tsm_batch *b);
+
+/*
+ * Forgets what the probes found for the groups of b: a COPY met a key
+ * that another session wrote meanwhile, so ask again next time.
+ */
+void tsm_hull_forget(struct tsm_hull *h, const struct tsm_batch *b);
 
 #endif

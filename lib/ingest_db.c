@@ -8,6 +8,7 @@
 #include "cancel.h"
 #include "db.h"
 #include "ingest_db.h"
+#include "input.h"
 #include "log.h"
 
 /* Rows are handed to libpq in pieces of about this size. */
@@ -223,89 +224,193 @@ make_partitions(PGconn *conn, const struct tsm_load_opts *o,
 	return run(conn, o->sql->ensure_partitions, 3, params, res, NULL);
 }
 
+/*
+ * Runs n statements in one round trip (libpq's pipeline mode); out[i], if
+ * out is not NULL, receives each result (the caller clears them).  False
+ * with res filled at the first that fails (the rest are not run).
+ */
+static bool
+pipeline(PGconn *conn, int n, const char *const *sql, const int *nparams,
+    const char *const *const *params, PGresult **out,
+    struct tsm_batch_result *res)
+{
+	PGresult *pr;
+	bool ok = true;
+
+	if (PQenterPipelineMode(conn) != 1) {
+		capture(conn, NULL, res);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		if (out != NULL)
+			out[i] = NULL;
+		if (PQsendQueryParams(conn, sql[i], nparams[i], NULL, params[i],
+		    NULL, NULL, 0) != 1) {
+			capture(conn, NULL, res);
+			PQexitPipelineMode(conn);
+			return false;
+		}
+	}
+	if (PQpipelineSync(conn) != 1) {
+		capture(conn, NULL, res);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		ExecStatusType st;
+
+		pr = PQgetResult(conn);
+		if (pr == NULL) {
+			if (ok)
+				capture(conn, NULL, res);
+			ok = false;
+			break;
+		}
+		st = PQresultStatus(pr);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			if (ok)
+				capture(conn, pr, res);
+			ok = false;
+			PQclear(pr);
+		} else if (out != NULL) {
+			out[i] = pr;
+		} else {
+			PQclear(pr);
+		}
+		/* Each statement's results end with a NULL. */
+		while ((pr = PQgetResult(conn)) != NULL)
+			PQclear(pr);
+	}
+	while ((pr = PQgetResult(conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(pr);
+
+		PQclear(pr);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (PQexitPipelineMode(conn) != 1 && ok) {
+		capture(conn, NULL, res);
+		ok = false;
+	}
+	if (!ok && out != NULL)
+		for (int i = 0; i < n; i++) {
+			PQclear(out[i]);
+			out[i] = NULL;
+		}
+	return ok;
+}
+
+/*
+ * Rows through the staging table: copied, checked (--on-conflict=error),
+ * then the stored ones whose values differ updated and the others
+ * inserted, in one round trip.  The transaction is open when it returns
+ * true.
+ */
+static bool
+merge_staged(PGconn *conn, const struct tsm_load_opts *o, struct tsm_batch *b,
+    bool begun, uint64_t *ins, uint64_t *upd, struct tsm_batch_result *res)
+{
+	char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
+	const char *range[2] = { lo, hi };
+	const char *sql[2];
+	const char *const *params[2];
+	int nparams[2], n = 0, nr = o->sql->range_params;
+	PGresult *pr, *out[2];
+
+	tsm_format_time(b->tmin, lo);
+	tsm_format_time(b->tmax, hi);
+	if (!copy_rows(conn, begun ? o->sql->copy_stage :
+	    o->sql->begin_copy_stage, b, true, res))
+		return false;
+	if (o->mode == TSM_CONFLICT_ERROR) {
+		if (!run(conn, o->sql->first_conflict, nr, range, res, &pr))
+			return false;
+		if (PQntuples(pr) > 0) {
+			res->status = TSM_BATCH_CONFLICT;
+			res->conflict_line = strtoull(PQgetvalue(pr, 0, 0), NULL,
+			    10);
+			PQclear(pr);
+			return false;
+		}
+		PQclear(pr);
+	}
+	if (o->sql->update != NULL) {
+		sql[n] = o->sql->update;
+		nparams[n] = nr;
+		params[n++] = range;
+	}
+	sql[n] = o->sql->insert;
+	nparams[n] = 0;
+	params[n++] = NULL;
+	if (!pipeline(conn, n, sql, nparams, params, out, res))
+		return false;
+	*upd = n == 2 ? strtoull(PQcmdTuples(out[0]), NULL, 10) : 0;
+	*ins = strtoull(PQcmdTuples(out[n - 1]), NULL, 10);
+	for (int i = 0; i < n; i++)
+		PQclear(out[i]);
+	return true;
+}
+
 void
 tsm_load_batch(PGconn *conn, const struct tsm_load_opts *o,
     struct tsm_batch *b, struct tsm_batch_result *res)
 {
 	size_t direct, staged;
 	uint64_t ins = 0, upd = 0;
-	bool partitions_made = false;
-	PGresult *pr;
+	bool partitions_made = false, committed = false;
 
 	tsm_batch_result_clear(res);
 	res->status = TSM_BATCH_OK;
+	res->met_others = false;
 again:
 	tsm_batch_split(b, &direct, &staged);
-	if (!run(conn, "BEGIN", 0, NULL, res, NULL))
-		return;
-	if (direct > 0 && !copy_rows(conn, o->sql->copy_target, b, false,
-	    res)) {
-		rollback(conn);
-		if (res->status != TSM_BATCH_FAILED)
-			return;
-		if (strcmp(res->sqlstate, "23505") == 0) {
-			/* Another session wrote some of these keys: merge. */
-			b->all_stage = true;
-			tsm_batch_result_clear(res);
-			res->status = TSM_BATCH_OK;
-			goto again;
-		}
-		if (no_partition(res) && o->native && !partitions_made) {
-			tsm_batch_result_clear(res);
-			res->status = TSM_BATCH_OK;
-			if (!make_partitions(conn, o, b, res))
+	ins = upd = 0;
+	if (direct > 0) {
+		/* Nothing else to do in the batch: commit in the same trip. */
+		committed = staged == 0 && !o->rollups;
+		if (!copy_rows(conn, committed ? o->sql->copy_target_commit :
+		    o->sql->copy_target, b, false, res)) {
+			rollback(conn);
+			if (res->status != TSM_BATCH_FAILED)
 				return;
-			partitions_made = true;
-			goto again;
-		}
-		return;
-	}
-	if (staged > 0) {
-		char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
-		const char *range[2] = { lo, hi };
-		int nr = o->sql->range_params;
-
-		tsm_format_time(b->tmin, lo);
-		tsm_format_time(b->tmax, hi);
-		if (!copy_rows(conn, o->sql->copy_stage, b, true, res))
-			goto fail;
-		if (o->mode == TSM_CONFLICT_ERROR) {
-			if (!run(conn, o->sql->first_conflict, nr, range, res,
-			    &pr))
-				goto fail;
-			if (PQntuples(pr) > 0) {
-				res->status = TSM_BATCH_CONFLICT;
-				res->conflict_line = strtoull(PQgetvalue(pr, 0, 0),
-				    NULL, 10);
-				PQclear(pr);
-				rollback(conn);
-				return;
+			if (strcmp(res->sqlstate, "23505") == 0) {
+				/* Another session wrote some of these keys. */
+				b->all_stage = true;
+				res->met_others = true;
+				tsm_batch_result_clear(res);
+				res->status = TSM_BATCH_OK;
+				goto again;
 			}
-			PQclear(pr);
+			if (no_partition(res) && o->native && !partitions_made) {
+				tsm_batch_result_clear(res);
+				res->status = TSM_BATCH_OK;
+				if (!make_partitions(conn, o, b, res))
+					return;
+				partitions_made = true;
+				goto again;
+			}
+			return;
 		}
-		if (o->sql->update != NULL) {
-			if (!run(conn, o->sql->update, nr, range, res, &pr))
-				goto fail;
-			upd = strtoull(PQcmdTuples(pr), NULL, 10);
-			PQclear(pr);
-		}
-		if (!run(conn, o->sql->insert, 0, NULL, res, &pr))
-			goto fail;
-		ins = strtoull(PQcmdTuples(pr), NULL, 10);
-		PQclear(pr);
 	}
-	if (o->rollups && (direct > 0 || ins + upd > 0)) {
+	if (staged > 0 && !merge_staged(conn, o, b, direct > 0, &ins, &upd,
+	    res))
+		goto fail;
+	if (!committed) {
 		char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
-		const char *params[3] = { lo, hi, o->map->kind->series };
+		const char *rparams[3] = { lo, hi, o->map->kind->series };
+		const char *sql[2] = { o->sql->refresh, "COMMIT" };
+		const char *const *params[2] = { rparams, NULL };
+		int nparams[2] = { 3, 0 };
+		bool refresh = o->rollups && (direct > 0 || ins + upd > 0);
 
 		/* refresh_aggregate takes [lo, hi): hi is past the last row. */
 		tsm_format_time(b->tmin, lo);
 		tsm_format_time(b->tmax + 1, hi);
-		if (!run(conn, o->sql->refresh, 3, params, res, NULL))
+		if (!pipeline(conn, refresh ? 2 : 1, refresh ? sql : sql + 1,
+		    refresh ? nparams : nparams + 1, refresh ? params :
+		    params + 1, NULL, res))
 			goto fail;
 	}
-	if (!run(conn, "COMMIT", 0, NULL, res, NULL))
-		goto fail;
+	res->committed_at = tsm_input_now();
 	res->inserted = direct + ins;
 	res->updated = upd;
 	res->unchanged = staged - ins - upd;
@@ -382,8 +487,11 @@ tsm_load_probe(PGconn *conn, const struct tsm_load_opts *o,
 	for (int i = 0; i < PQntuples(pr); i++) {
 		int g = atoi(PQgetvalue(pr, i, 0));
 
-		if (g >= 0 && g < b->ngroups)
-			b->groups[g].stage = true;
+		if (g < 0 || g >= b->ngroups)
+			continue;
+		b->groups[g].probed = true;
+		b->groups[g].stage = strcmp(PQgetvalue(pr, i, 1), "t") == 0;
+		b->groups[g].above = strcmp(PQgetvalue(pr, i, 2), "t") == 0;
 	}
 	PQclear(pr);
 	return true;

@@ -49,6 +49,8 @@ struct tsm_batch_result {
 	uint64_t inserted, updated, unchanged;
 	uint64_t direct, staged;	/* how the rows went in */
 	uint64_t conflict_line;
+	int64_t committed_at;		/* tsm_input_now() after COMMIT */
+	bool met_others;		/* a COPY met another session's rows */
 	char sqlstate[6];
 	char *message, *detail, *hint;	/* malloc'ed, or NULL */
 };

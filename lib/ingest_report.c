@@ -179,6 +179,10 @@ tsm_ingest_summary(const char *kind, const struct tsm_ingest_stats *st)
 	    (unsigned long long)st->duplicates, st->duplicates == 1 ? "" : "s",
 	    (unsigned long long)st->rejected, (unsigned long long)st->batches,
 	    st->batches == 1 ? "" : "es", st->seconds, rate);
+	if (st->latency_rows > 0)
+		tsm_info("from reading a row to its commit: median %.1f ms, "
+		    "99th percentile %.1f ms, longest %.1f ms", st->latency_p50,
+		    st->latency_p99, st->latency_max);
 	if (st->instruments > 0)
 		tsm_info("%llu new instrument%s made",
 		    (unsigned long long)st->instruments,

@@ -24,6 +24,8 @@
 /* A record longer than this is refused: no market data row comes near. */
 #define MAX_RECORD (64 * 1024)
 
+#define LAT_BUCKETS 10000
+
 struct run {
 	const struct tsm_ingest_opts *o;
 	struct tsm_ingest_stats *st;
@@ -48,6 +50,9 @@ struct run {
 	int64_t touched_lo, touched_hi;	/* committed changes, for TSDB */
 	int wake[2];			/* --follow: workers wake the reader */
 	int64_t started_at;
+	uint32_t *lat_hist;		/* --follow: 100 µs buckets up to 1 s */
+	uint64_t lat_over;		/* rows past 1 s */
+	int64_t lat_max;
 	bool said;			/* what was committed was said */
 	bool said_interrupted;
 	char *password;			/* for connecting again (--follow) */
@@ -79,6 +84,21 @@ batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
 
 	switch (res->status) {
 	case TSM_BATCH_OK:
+		if (res->met_others)
+			tsm_hull_forget(r->hull, b);
+		if (r->lat_hist != NULL)
+			for (size_t i = 0; i < b->nrows; i++) {
+				int64_t d = res->committed_at - b->meta[i].arrival;
+
+				if (d > r->lat_max)
+					r->lat_max = d;
+				if (d < 0)
+					d = 0;
+				if (d / 100 < LAT_BUCKETS)
+					r->lat_hist[d / 100]++;
+				else
+					r->lat_over++;
+			}
 		st->inserted += res->inserted;
 		st->updated += res->updated;
 		st->unchanged += res->unchanged;
@@ -212,6 +232,7 @@ dispatch(struct run *r)
 	while (!tsm_load_probe(r->conn, &r->lo, b))
 		if (!control_retry(r))
 			goto fail;
+	tsm_hull_learn(r->hull, b);
 	tsm_pool_submit(r->pool, b);
 	r->batch = NULL;
 	return take_batch(r, input);
@@ -358,8 +379,7 @@ take_row(struct run *r, const struct tsm_record *rec, const char *input,
 	}
 	if (!tsm_ingest_check(m, &row, &err))
 		goto bad;
-	(void)arrival;
-	k = tsm_batch_add(r->batch, &row, r->o->conflict, &dup_line);
+	k = tsm_batch_add(r->batch, &row, r->o->conflict, &dup_line, arrival);
 	if (k < 0) {
 		r->status = TSM_EXIT_FAIL;
 		r->stop = true;
@@ -550,10 +570,12 @@ read_input(struct run *r, struct tsm_csv_reader *rd, struct tsm_input *in,
 					return false;
 				break;
 			}
+			int64_t now = o->follow ? tsm_input_now() : 0;
+
 			r->st->read++;
 			if (r->batch->nrows == 0)
-				first_at = tsm_input_now();
-			if (!take_row(r, rec, name, first_at))
+				first_at = now;
+			if (!take_row(r, rec, name, now))
 				return false;
 			if ((r->st->read & 1023) == 0 || o->follow) {
 				r->st->bytes = bytes0 + tsm_input_bytes(in);
@@ -620,6 +642,31 @@ open_input(struct run *r, const char *path, struct tsm_input **in,
 	    is_header);
 }
 
+/* The percentiles of the latency histogram into the figures. */
+static void
+latency_figures(struct run *r)
+{
+	uint64_t n = r->lat_over, seen = 0;
+	double p50 = -1, p99 = -1;
+
+	for (int i = 0; i < LAT_BUCKETS; i++)
+		n += r->lat_hist[i];
+	r->st->latency_rows = n;
+	if (n == 0)
+		return;
+	for (int i = 0; i < LAT_BUCKETS; i++) {
+		seen += r->lat_hist[i];
+		/* A bucket's upper edge: the percentile is at most this. */
+		if (p50 < 0 && seen * 2 >= n)
+			p50 = (i + 1) / 10.0;
+		if (p99 < 0 && seen * 100 >= n * 99)
+			p99 = (i + 1) / 10.0;
+	}
+	r->st->latency_p50 = p50 < 0 ? r->lat_max / 1000.0 : p50;
+	r->st->latency_p99 = p99 < 0 ? r->lat_max / 1000.0 : p99;
+	r->st->latency_max = r->lat_max / 1000.0;
+}
+
 int
 tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 {
@@ -634,6 +681,11 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 	r->touched_hi = INT64_MIN;
 	r->wake[0] = r->wake[1] = -1;
 	r->started_at = tsm_input_now();
+	if (o->follow && (r->lat_hist = calloc(LAT_BUCKETS,
+	    sizeof(*r->lat_hist))) == NULL) {
+		tsm_error("out of memory");
+		return TSM_EXIT_FAIL;
+	}
 	if (o->follow && pipe2(r->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
 		tsm_error("cannot make a pipe: %s", strerror(errno));
 		return TSM_EXIT_FAIL;
@@ -720,6 +772,8 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 		    o->kind->series, r->touched_lo, r->touched_hi);
 	tsm_progress_end(&r->progress);
 	st->seconds = now_seconds() - t0;
+	if (r->lat_hist != NULL)
+		latency_figures(r);
 	st->finished = r->status == 0;
 	if (r->status == 0 && st->rejected > 0)
 		r->status = TSM_EXIT_REJECTED;
@@ -733,6 +787,7 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 	tsm_ingest_sql_free(&r->sql);
 	if (r->conn != NULL)
 		tsm_disconnect(r->conn);
+	free(r->lat_hist);
 	if (r->password != NULL) {
 		memset(r->password, 0, strlen(r->password));
 		free(r->password);

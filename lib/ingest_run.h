@@ -54,6 +54,9 @@ struct tsm_ingest_stats {
 	uint64_t bytes;
 	double seconds;
 	bool finished;			/* every input was read to its end */
+	/* --follow: from reading a row to its commit, in milliseconds. */
+	uint64_t latency_rows;
+	double latency_p50, latency_p99, latency_max;
 };
 
 /*

@@ -221,7 +221,57 @@ add_update(struct tsm_buf *b, const struct tsm_ingest_map *m,
 	add(b, ")");
 }
 
-/* The probe: which groups meet rows of the table in their ranges. */
+/* The active position of the kind's range column (trade ids), or -1. */
+static int
+range_col(const struct tsm_ingest_map *m)
+{
+	for (int j = 0; j < m->ncols; j++)
+		if (m->kind->cols[m->cols[j]].flags & TSM_C_RANGE)
+			return j;
+	return -1;
+}
+
+/*
+ * ", EXISTS (SELECT FROM s.t t WHERE t.<group> = g.<group> AND ...)" over
+ * the group's range (within) or beyond it (after its last time, and its
+ * last trade id): whether stored rows meet the batch, and whether any
+ * could meet a later batch.
+ */
+static void
+add_probe_exists(struct tsm_buf *b, const struct tsm_ingest_map *m,
+    const char *schema, int range, bool within)
+{
+	char num[32];
+	int ng = 0;
+
+	add(b, ", EXISTS (SELECT FROM ");
+	add_table(b, schema, m->kind->table);
+	add(b, " t WHERE ");
+	for (int j = 0; j < m->ncols; j++) {
+		const struct tsm_kcol *c = &m->kind->cols[m->cols[j]];
+
+		if (!(c->flags & TSM_C_GROUP))
+			continue;
+		add(b, "t.");
+		add_ident(b, c->name);
+		snprintf(num, sizeof(num), " = g.g%d AND ", ++ng);
+		add(b, num);
+	}
+	add(b, "t.");
+	add_ident(b, m->kind->cols[m->time_col].name);
+	add(b, within ? " BETWEEN g.lo AND g.hi" : " > g.hi");
+	if (range >= 0) {
+		add(b, " AND t.");
+		add_ident(b, m->kind->cols[m->cols[range]].name);
+		add(b, within ? " BETWEEN g.rlo AND g.rhi" : " > g.rhi");
+	}
+	add(b, ")");
+}
+
+/*
+ * The probe: for each group, whether stored rows meet its ranges (hit),
+ * and whether any lie beyond them (above).
+ */
 static void
 add_probe(struct tsm_buf *b, const struct tsm_ingest_map *m,
     const char *schema, int *nparams)
@@ -229,7 +279,11 @@ add_probe(struct tsm_buf *b, const struct tsm_ingest_map *m,
 	char num[48];
 	int p = 1, ng = 0, range = -1;
 
-	add(b, "SELECT g.n FROM ROWS FROM (pg_catalog.unnest($1::int4[])");
+	add(b, "SELECT g.n");
+	add_probe_exists(b, m, schema, range_col(m), true);
+	add(b, " AS hit");
+	add_probe_exists(b, m, schema, range_col(m), false);
+	add(b, " AS above FROM ROWS FROM (pg_catalog.unnest($1::int4[])");
 	for (int j = 0; j < m->ncols; j++) {
 		const struct tsm_kcol *c = &m->kind->cols[m->cols[j]];
 
@@ -256,28 +310,6 @@ add_probe(struct tsm_buf *b, const struct tsm_ingest_map *m,
 	add(b, ", lo, hi");
 	if (range >= 0)
 		add(b, ", rlo, rhi");
-	add(b, ") WHERE EXISTS (SELECT FROM ");
-	add_table(b, schema, m->kind->table);
-	add(b, " t WHERE ");
-	ng = 0;
-	for (int j = 0; j < m->ncols; j++) {
-		const struct tsm_kcol *c = &m->kind->cols[m->cols[j]];
-
-		if (!(c->flags & TSM_C_GROUP))
-			continue;
-		add(b, "t.");
-		add_ident(b, c->name);
-		snprintf(num, sizeof(num), " = g.g%d AND ", ++ng);
-		add(b, num);
-	}
-	add(b, "t.");
-	add_ident(b, m->kind->cols[m->time_col].name);
-	add(b, " BETWEEN g.lo AND g.hi");
-	if (range >= 0) {
-		add(b, " AND t.");
-		add_ident(b, m->kind->cols[m->cols[range]].name);
-		add(b, " BETWEEN g.rlo AND g.rhi");
-	}
 	add(b, ")");
 	*nparams = p;
 }
@@ -291,12 +323,20 @@ tsm_ingest_sql_build(struct tsm_ingest_sql *q, const struct tsm_ingest_map *m,
 
 	memset(q, 0, sizeof(*q));
 
-	add(&b, "COPY ");
+	/*
+	 * A batch starts with BEGIN in the same round trip as its first COPY;
+	 * one that only copies into the table commits in it too.
+	 */
+	add(&b, "BEGIN; COPY ");
 	add_table(&b, schema, k->table);
 	add(&b, " (");
 	add_cols(&b, m, 0, false, "", ", ", NULL);
 	add(&b, ") FROM STDIN (FORMAT binary)");
 	if (!finish(&b, &q->copy_target))
+		goto fail;
+	add(&b, q->copy_target);
+	add(&b, "; COMMIT");
+	if (!finish(&b, &q->copy_target_commit))
 		goto fail;
 
 	add(&b, "CREATE TEMP TABLE IF NOT EXISTS ");
@@ -315,6 +355,10 @@ tsm_ingest_sql_build(struct tsm_ingest_sql *q, const struct tsm_ingest_map *m,
 	add_cols(&b, m, 0, false, "", ", ", NULL);
 	add(&b, ", tsm_line) FROM STDIN (FORMAT binary)");
 	if (!finish(&b, &q->copy_stage))
+		goto fail;
+	add(&b, "BEGIN; ");
+	add(&b, q->copy_stage);
+	if (!finish(&b, &q->begin_copy_stage))
 		goto fail;
 
 	q->range_params = m->time_col >= 0 ? 2 : 0;
@@ -362,6 +406,8 @@ void
 tsm_ingest_sql_free(struct tsm_ingest_sql *q)
 {
 	free(q->copy_target);
+	free(q->copy_target_commit);
+	free(q->begin_copy_stage);
 	free(q->make_stage);
 	free(q->copy_stage);
 	free(q->update);
@@ -408,7 +454,7 @@ tsm_ingest_probe_params(const struct tsm_batch *b, char **vals, int nvals)
 		const char *s;
 		size_t len;
 
-		if (grp->stage)
+		if (grp->stage || grp->skip_probe)
 			continue;
 		p = 0;
 		snprintf(num, sizeof(num), "%s%d", asked ? "," : "", g);

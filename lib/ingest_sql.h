@@ -18,9 +18,11 @@
 #include "ingest_batch.h"
 
 struct tsm_ingest_sql {
-	char *copy_target;	/* COPY s.t (cols) FROM STDIN (FORMAT binary) */
+	char *copy_target;	/* BEGIN; COPY s.t (cols) FROM STDIN ... */
+	char *copy_target_commit;	/* the same, then COMMIT */
 	char *make_stage;	/* CREATE TEMP TABLE ... AS ... WITH NO DATA */
 	char *copy_stage;	/* COPY pg_temp.stage (cols, tsm_line) ... */
+	char *begin_copy_stage;	/* BEGIN; and the same */
 	char *update;		/* stored keys with other values; NULL
 				   unless --on-conflict=update */
 	char *insert;		/* the staged rows not stored (all of them
