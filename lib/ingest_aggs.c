@@ -1,10 +1,13 @@
 /*
  * ingest_aggs.c: aggregates after a load.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cancel.h"
 #include "db.h"
 #include "ingest_aggs.h"
 #include "ingest_instr.h"
@@ -30,17 +33,55 @@ tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 	return true;
 }
 
-bool
-tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
-    const char *version, const char *kind, int64_t lo, int64_t hi)
+/* One refresh: the aggregate and its window, as text parameters. */
+struct refresh {
+	const char *p[3];
+};
+
+/* Says why a refresh failed; true if it was a missing privilege. */
+static bool
+refresh_failed(const char *kind, const struct refresh *rf, PGresult *r,
+    PGconn *c)
 {
-	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ];
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	char from[TSM_TIME_BUFSZ], to[TSM_TIME_BUFSZ];
+
+	if (tsm_pg_time_to_iso(rf->p[1], strlen(rf->p[1]), from) == 0)
+		snprintf(from, sizeof(from), "%s", rf->p[1]);
+	if (tsm_pg_time_to_iso(rf->p[2], strlen(rf->p[2]), to) == 0)
+		snprintf(to, sizeof(to), "%s", rf->p[2]);
+	if (state != NULL && strcmp(state, "42501") == 0) {
+		/* The aggregates have one owner: say it once. */
+		tsm_warning("could not refresh the continuous aggregates of %s "
+		    "from %s to %s: %s", kind, from, to, msg);
+		tsm_hint("the rows are loaded; until the owner of the aggregates "
+		    "refreshes them (tsm-compress refresh, or CALL "
+		    "refresh_continuous_aggregate), they may miss rows older "
+		    "than their watermarks");
+		return true;
+	}
+	tsm_warning("could not refresh %s from %s to %s: %s", rf->p[0], from,
+	    to, msg ? msg : PQerrorMessage(c));
+	return false;
+}
+
+bool
+tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
+    const char *password, int nconn, const char *ext, const char *version,
+    const char *kind, int64_t lo, int64_t hi)
+{
+	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ], err[256];
 	const char *params[3] = { kind, slo, shi };
+	PGconn *conns[TSM_AGGS_MAXCONN];
+	int busy[TSM_AGGS_MAXCONN];
+	struct refresh *rf = NULL;
 	char *sql, *call, *e;
 	PGresult *res;
-	bool ok = true;
+	int n, next = 0, active = 0, k = 1;
+	bool ok = true, denied = false;
 
-	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", schema);
+	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", co->schema);
 	e = tsm_quote_ident(ext);
 	if (sql == NULL || e == NULL) {
 		free(sql);
@@ -71,43 +112,95 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
 		free(call);
 		return false;
 	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		const char *p[3] = { PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-		    PQgetvalue(res, i, 2) };
-		PGresult *r = PQexecParams(conn, call, 3, NULL, p, NULL, NULL, 0);
-
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			const char *msg = PQresultErrorField(r,
-			    PG_DIAG_MESSAGE_PRIMARY);
-			const char *state = PQresultErrorField(r,
-			    PG_DIAG_SQLSTATE);
-			char from[TSM_TIME_BUFSZ], to[TSM_TIME_BUFSZ];
-
-			if (tsm_pg_time_to_iso(p[1], strlen(p[1]), from) == 0)
-				snprintf(from, sizeof(from), "%s", p[1]);
-			if (tsm_pg_time_to_iso(p[2], strlen(p[2]), to) == 0)
-				snprintf(to, sizeof(to), "%s", p[2]);
-			ok = false;
-			if (state != NULL && strcmp(state, "42501") == 0) {
-				/* The others have the same owner: say it once. */
-				tsm_warning("could not refresh the continuous "
-				    "aggregates of %s from %s to %s: %s", kind,
-				    from, to, msg);
-				tsm_hint("the rows are loaded; until the owner of "
-				    "the aggregates refreshes them (tsm-compress "
-				    "refresh, or CALL refresh_continuous_aggregate"
-				    "), they may miss rows older than their "
-				    "watermarks");
-				PQclear(r);
-				break;
-			}
-			tsm_warning("could not refresh %s from %s to %s: %s",
-			    p[0], from, to, msg ? msg : PQerrorMessage(conn));
-		}
-		PQclear(r);
-		if (PQstatus(conn) != CONNECTION_OK)
-			break;
+	n = PQntuples(res);
+	rf = calloc((size_t)n + 1, sizeof(*rf));
+	if (rf == NULL) {
+		PQclear(res);
+		free(call);
+		tsm_error("out of memory");
+		return false;
 	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < 3; j++)
+			rf[i].p[j] = PQgetvalue(res, i, j);
+
+	/*
+	 * Each refresh reads and writes on its own: with a connection each,
+	 * they share the server's CPUs, where one after the other they would
+	 * leave all but one idle.
+	 */
+	conns[0] = conn;
+	busy[0] = -1;
+	if (nconn > TSM_AGGS_MAXCONN)
+		nconn = TSM_AGGS_MAXCONN;
+	while (k < nconn && k < n) {
+		conns[k] = tsm_connect_extra(co, password, err, sizeof(err));
+		if (conns[k] == NULL)
+			break;	/* fewer at once, then */
+		PQclear(PQexec(conns[k], "SET jit = off"));
+		busy[k++] = -1;
+	}
+	while ((next < n && !denied) || active > 0) {
+		struct pollfd pfd[TSM_AGGS_MAXCONN];
+
+		for (int c = 0; c < k; c++) {
+			if (busy[c] >= 0 || next >= n || denied)
+				continue;
+			if (PQsendQueryParams(conns[c], call, 3, NULL, rf[next].p,
+			    NULL, NULL, 0) != 1) {
+				tsm_warning("could not refresh %s: %s",
+				    rf[next].p[0], PQerrorMessage(conns[c]));
+				ok = false;
+				next++;
+				continue;
+			}
+			busy[c] = next++;
+			active++;
+		}
+		if (active == 0)
+			break;
+		for (int c = 0; c < k; c++) {
+			pfd[c].fd = PQsocket(conns[c]);
+			pfd[c].events = busy[c] >= 0 ? POLLIN : 0;
+			pfd[c].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)k, 100) < 0 && errno != EINTR)
+			break;
+		if (tsm_interrupted) {
+			for (int c = 0; c < k; c++) {
+				PGcancel *pc = busy[c] >= 0 ?
+				    PQgetCancel(conns[c]) : NULL;
+
+				if (pc != NULL) {
+					(void)PQcancel(pc, err, sizeof(err));
+					PQfreeCancel(pc);
+				}
+			}
+		}
+		for (int c = 0; c < k; c++) {
+			PGresult *r;
+
+			if (busy[c] < 0 || (pfd[c].revents == 0 &&
+			    !tsm_interrupted))
+				continue;
+			if (PQconsumeInput(conns[c]) == 0 || !PQisBusy(conns[c])) {
+				while ((r = PQgetResult(conns[c])) != NULL) {
+					if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+						ok = false;
+						if (!denied && refresh_failed(kind,
+						    &rf[busy[c]], r, conns[c]))
+							denied = true;
+					}
+					PQclear(r);
+				}
+				busy[c] = -1;
+				active--;
+			}
+		}
+	}
+	for (int c = 1; c < k; c++)
+		PQfinish(conns[c]);
+	free(rf);
 	PQclear(res);
 	free(call);
 	return ok;

@@ -17,17 +17,23 @@
 #include <stdint.h>
 #include <libpq-fe.h>
 
+#include "conn.h"
+
 /* Whether kind has aggregates; false after reporting an error. */
 bool tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind,
     bool *any);
 
+#define TSM_AGGS_MAXCONN 8
+
 /*
  * Refreshes the continuous aggregates of kind over [lo, hi] (microseconds
- * since 1970) where they need it.  ext is TimescaleDB's schema, version
- * its release ("2.28.3").  Returns false if any refresh failed (each
- * reported as a warning).
+ * since 1970) where they need it, up to nconn at once (conn and more
+ * connections made like it with co and password).  ext is TimescaleDB's
+ * schema, version its release ("2.28.3").  Returns false if any refresh
+ * failed (each reported as a warning; a missing privilege once).
  */
-bool tsm_aggs_refresh_tsdb(PGconn *conn, const char *schema, const char *ext,
-    const char *version, const char *kind, int64_t lo, int64_t hi);
+bool tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
+    const char *password, int nconn, const char *ext, const char *version,
+    const char *kind, int64_t lo, int64_t hi);
 
 #endif

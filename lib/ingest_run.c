@@ -767,9 +767,10 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 	    r->touched_lo <= r->touched_hi && !r->lo.native &&
 	    o->kind->series != NULL &&
 	    PQstatus(r->conn) == CONNECTION_OK)
-		tsm_aggs_refresh_tsdb(r->conn, o->conn->schema,
-		    r->server.tsdb_schema, r->server.tsdb_installed,
-		    o->kind->series, r->touched_lo, r->touched_hi);
+		tsm_aggs_refresh_tsdb(r->conn, o->conn, r->password,
+		    o->jobs + 1, r->server.tsdb_schema,
+		    r->server.tsdb_installed, o->kind->series, r->touched_lo,
+		    r->touched_hi);
 	tsm_progress_end(&r->progress);
 	st->seconds = now_seconds() - t0;
 	if (r->lat_hist != NULL)
