@@ -41,7 +41,7 @@ struct refresh {
 /* Says why a refresh failed; true if it was a missing privilege. */
 static bool
 refresh_failed(const char *kind, const struct refresh *rf, PGresult *r,
-    PGconn *c)
+    PGconn *c, const char *lo, const char *hi)
 {
 	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -54,7 +54,7 @@ refresh_failed(const char *kind, const struct refresh *rf, PGresult *r,
 	if (state != NULL && strcmp(state, "42501") == 0) {
 		/* The aggregates have one owner: say it once. */
 		tsm_warning("could not refresh the continuous aggregates of %s "
-		    "from %s to %s: %s", kind, from, to, msg);
+		    "for the rows loaded, from %s to %s: %s", kind, lo, hi, msg);
 		tsm_hint("the rows are loaded; until the owner of the aggregates "
 		    "refreshes them (tsm-compress refresh, or CALL "
 		    "refresh_continuous_aggregate), they may miss rows older "
@@ -188,7 +188,7 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 					if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 						ok = false;
 						if (!denied && refresh_failed(kind,
-						    &rf[busy[c]], r, conns[c]))
+						    &rf[busy[c]], r, conns[c], slo, shi))
 							denied = true;
 					}
 					PQclear(r);
