@@ -234,6 +234,11 @@ tsm_batch_add(struct tsm_batch *b, const struct tsm_irow *row,
 		tsm_error("out of memory");
 		return -1;
 	}
+	if (b->rows.len > UINT32_MAX) {
+		tsm_error("a batch holds more than 4 GB of rows");
+		tsm_hint("use a smaller --batch-rows");
+		return -1;
+	}
 	p = b->rows.data + off;
 	hash_row(m, p, &kh, &gh);
 	br = &b->meta[r];

@@ -371,6 +371,13 @@ parse_value(const struct tsm_ingest_map *m, struct tsm_irow *row, int spec,
 		if ((col->flags & (TSM_C_KEY | TSM_C_GROUP)) &&
 		    has_control(s, len))
 			return fail(err, spec, s, len, WHY_CONTROL);
+		if ((col->flags & TSM_C_TFRAME) && m->tf_fixed &&
+		    s == m->fixed[spec]) {
+			/* --interval, parsed once. */
+			v->s = m->tf.code;
+			v->len = strlen(m->tf.code);
+			break;
+		}
 		if (col->flags & TSM_C_TFRAME) {
 			char code[32];
 

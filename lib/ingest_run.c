@@ -346,7 +346,6 @@ take_row(struct run *r, const struct tsm_record *rec, const char *input,
 	uint64_t dup_line;
 	int k;
 
-	tsm_ingest_where(input, rec->line, where, sizeof(where));
 	if (!tsm_ingest_parse(m, rec, &row, &err))
 		goto bad;
 	if (m->instrument) {
@@ -386,6 +385,7 @@ take_row(struct run *r, const struct tsm_record *rec, const char *input,
 		return false;
 	}
 	if (k == 0) {
+		tsm_ingest_where(input, rec->line, where, sizeof(where));
 		snprintf(msg, sizeof(msg), "%s: repeats the key of line %llu, "
 		    "and --on-conflict=error is given", where,
 		    (unsigned long long)dup_line);
@@ -395,6 +395,7 @@ take_row(struct run *r, const struct tsm_record *rec, const char *input,
 		return dispatch(r);
 	return true;
 bad:
+	tsm_ingest_where(input, rec->line, where, sizeof(where));
 	tsm_rowerr_format(m, &err, where, msg, sizeof(msg));
 	return bad_row(r, rec, input, msg, msg + strlen(where) + 2);
 }
@@ -763,6 +764,8 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 		r->status = TSM_EXIT_INTERRUPTED;
 	if (r->pool != NULL && !r->said && r->status != 0)
 		stop_load(r, 0);
+	else if (r->pool == NULL && tsm_interrupted)
+		tsm_error("interrupted: nothing was committed");
 	if (r->conn != NULL && o->refresh && !tsm_interrupted &&
 	    r->touched_lo <= r->touched_hi && !r->lo.native &&
 	    o->kind->series != NULL &&
