@@ -106,7 +106,8 @@ parse_count(const char *opt, const char *arg, long long lo, long long hi,
 
 	v = strtoll(arg, &end, 10);
 	if (*arg == '\0' || *end != '\0' || v < lo || v > hi) {
-		tsm_usage_error("%s takes a whole number from %lld to %lld, not "
+		tsm_usage_error("%s takes a whole number from %lld to %lld, "
+		    "not "
 		    "\"%s\"", opt, lo, hi, arg);
 		return false;
 	}
@@ -164,7 +165,8 @@ main(int argc, char **argv)
 		{ "batch-rows", required_argument, NULL, 'b' },
 		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "exchange", required_argument, NULL, OPT_EXCHANGE },
-		{ "flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL },
+		{ "flush-interval", required_argument, NULL,
+		    OPT_FLUSH_INTERVAL },
 		{ "flush-rows", required_argument, NULL, OPT_FLUSH_ROWS },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -217,7 +219,8 @@ main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'b':
-			if (!parse_count("--batch-rows", optarg, 1, 1000000, &v))
+			if (!parse_count("--batch-rows", optarg, 1, 1000000,
+			    &v))
 				return TSM_EXIT_USAGE;
 			io.batch_rows = (size_t)v;
 			break;
@@ -249,7 +252,8 @@ main(int argc, char **argv)
 			break;
 		case OPT_TIME_UNIT:
 			if (!tsm_time_unit_parse(optarg, &io.topts.unit)) {
-				tsm_usage_error("--time-unit takes s, ms, us or "
+				tsm_usage_error("--time-unit takes s, ms, us "
+				    "or "
 				    "ns, not \"%s\"", optarg);
 				return TSM_EXIT_USAGE;
 			}
@@ -259,7 +263,8 @@ main(int argc, char **argv)
 			break;
 		case OPT_TZ:
 			if (!tsm_tz_valid(optarg)) {
-				tsm_usage_error("--tz: unknown time zone \"%s\"",
+				tsm_usage_error("--tz: unknown time zone "
+				    "\"%s\"",
 				    optarg);
 				tsm_hint("use an IANA name such as UTC, "
 				    "Europe/Berlin or America/New_York");
@@ -306,7 +311,8 @@ main(int argc, char **argv)
 			flush_set = true;
 			break;
 		case OPT_FLUSH_ROWS:
-			if (!parse_count("--flush-rows", optarg, 1, 1000000, &v))
+			if (!parse_count("--flush-rows", optarg, 1, 1000000,
+			    &v))
 				return TSM_EXIT_USAGE;
 			io.flush_rows = (size_t)v;
 			flush_set = true;
@@ -341,7 +347,8 @@ main(int argc, char **argv)
 		return TSM_EXIT_USAGE;
 	}
 	if (flush_set && !io.follow) {
-		tsm_usage_error("--flush-rows and --flush-interval need --follow");
+		tsm_usage_error("--flush-rows and --flush-interval need "
+		    "--follow");
 		return TSM_EXIT_USAGE;
 	}
 	if (io.follow && io.flush_rows < io.batch_rows)

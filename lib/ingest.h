@@ -47,7 +47,8 @@ enum tsm_itype {
 struct tsm_ival {
 	bool null;
 	bool set;		/* given by the input or an option */
-	int64_t i;		/* int4, int8, bool, time (unix µs), date (days) */
+	int64_t i;		/* int4, int8, bool, time (unix µs),
+	    date (days) */
 	double d;
 	const char *s;		/* text, and the field as read, for messages */
 	size_t len;
@@ -74,7 +75,7 @@ enum tsm_role {
 	TSM_R_SYMBOL,		/* the instrument's symbol */
 	TSM_R_EXCHANGE,		/* the instrument's exchange */
 	TSM_R_IKIND,		/* the instrument's kind (spot, perpetual...) */
-	TSM_R_BUYER_MAKER,	/* Binance isBuyerMaker: true if the taker sold */
+	TSM_R_BUYER_MAKER,	/* Binance isBuyerMaker: true: taker sold */
 	TSM_R_IGNORE		/* known and dropped without a note */
 };
 
@@ -111,7 +112,6 @@ struct tsm_kind {
 	bool (*check)(const struct tsm_kind *k, const struct tsm_ival *v,
 	    int *col, char *why, size_t whysz);
 };
-
 
 /* The kinds, and one by name (NULL if unknown). */
 extern const struct tsm_kind *const tsm_kinds[];
@@ -165,7 +165,8 @@ bool tsm_ingest_map_init(struct tsm_ingest_map *m, const struct tsm_kind *k,
  * missing, a column also given by an option).  where names the input in
  * messages.
  */
-bool tsm_ingest_map_first(struct tsm_ingest_map *m, const struct tsm_record *rec,
+bool tsm_ingest_map_first(struct tsm_ingest_map *m,
+    const struct tsm_record *rec,
     const char *columns, const char *where, bool *is_header);
 
 /* The instrument named by a row, for kinds that have one. */

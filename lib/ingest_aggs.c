@@ -54,8 +54,10 @@ refresh_failed(const char *kind, const struct refresh *rf, PGresult *r,
 	if (state != NULL && strcmp(state, "42501") == 0) {
 		/* The aggregates have one owner: say it once. */
 		tsm_warning("could not refresh the continuous aggregates of %s "
-		    "for the rows loaded, from %s to %s: %s", kind, lo, hi, msg);
-		tsm_hint("the rows are loaded; until the owner of the aggregates "
+		    "for the rows loaded, from %s to %s: %s", kind, lo, hi,
+		    msg);
+		tsm_hint("the rows are loaded; until the owner of the "
+		    "aggregates "
 		    "refreshes them (tsm-compress refresh, or CALL "
 		    "refresh_continuous_aggregate), they may miss rows older "
 		    "than their watermarks");
@@ -146,7 +148,8 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 		for (int c = 0; c < k; c++) {
 			if (busy[c] >= 0 || next >= n || denied)
 				continue;
-			if (PQsendQueryParams(conns[c], call, 3, NULL, rf[next].p,
+			if (PQsendQueryParams(conns[c], call, 3, NULL,
+			    rf[next].p,
 			    NULL, NULL, 0) != 1) {
 				tsm_warning("could not refresh %s: %s",
 				    rf[next].p[0], PQerrorMessage(conns[c]));
@@ -183,12 +186,16 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 			if (busy[c] < 0 || (pfd[c].revents == 0 &&
 			    !tsm_interrupted))
 				continue;
-			if (PQconsumeInput(conns[c]) == 0 || !PQisBusy(conns[c])) {
+			if (PQconsumeInput(conns[c]) == 0 ||
+			    !PQisBusy(conns[c])) {
 				while ((r = PQgetResult(conns[c])) != NULL) {
-					if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+					if (PQresultStatus(r) !=
+					    PGRES_COMMAND_OK) {
 						ok = false;
-						if (!denied && refresh_failed(kind,
-						    &rf[busy[c]], r, conns[c], slo, shi))
+						if (!denied &&
+						    refresh_failed(kind,
+						    &rf[busy[c]], r, conns[c],
+						    slo, shi))
 							denied = true;
 					}
 					PQclear(r);

@@ -54,7 +54,8 @@ same_fields(const struct tsm_ingest_map *m, const unsigned char *a,
 	a += 2;
 	b += 2;
 	for (int j = 0; j < m->ncols; j++) {
-		int32_t la = (int32_t)tsm_get_be32(a), lb = (int32_t)tsm_get_be32(b);
+		int32_t la = (int32_t)tsm_get_be32(a),
+		    lb = (int32_t)tsm_get_be32(b);
 		bool want = (m->kind->cols[m->cols[j]].flags & flag) != 0;
 
 		if (want && (la != lb || (la > 0 && memcmp(a + 4, b + 4,

@@ -24,12 +24,14 @@ dup_or_null(const char *s)
 static void
 capture(PGconn *conn, const PGresult *pr, struct tsm_batch_result *res)
 {
-	const char *state = pr ? PQresultErrorField(pr, PG_DIAG_SQLSTATE) : NULL;
+	const char *state = pr ? PQresultErrorField(pr,
+	    PG_DIAG_SQLSTATE) : NULL;
 	const char *primary = pr ? PQresultErrorField(pr,
 	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
 	tsm_batch_result_clear(res);
-	snprintf(res->sqlstate, sizeof(res->sqlstate), "%s", state ? state : "");
+	snprintf(res->sqlstate, sizeof(res->sqlstate), "%s",
+	    state ? state : "");
 	if (PQstatus(conn) == CONNECTION_BAD)
 		res->status = TSM_BATCH_LOST;
 	else if (state != NULL && strcmp(state, "57014") == 0 &&
@@ -57,7 +59,8 @@ run(PGconn *conn, const char *sql, int nparams, const char *const *params,
 	ExecStatusType st;
 
 	if (nparams > 0)
-		pr = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		pr = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL,
+		    0);
 	else
 		pr = PQexec(conn, sql);
 	st = PQresultStatus(pr);
@@ -145,7 +148,8 @@ copy_rows(PGconn *conn, const char *sql, struct tsm_batch *b, bool stage,
 		if (br->dead || staged != stage) {
 			/* A gap: send the run of rows before it. */
 			if (run_len > 0)
-				ok = put(conn, b->rows.data + run_start, run_len);
+				ok = put(conn, b->rows.data + run_start,
+				    run_len);
 			run_len = 0;
 			continue;
 		}
@@ -155,7 +159,8 @@ copy_rows(PGconn *conn, const char *sql, struct tsm_batch *b, bool stage,
 				run_start = br->off;
 			run_len += br->len;
 			if (run_len >= SEND_CHUNK) {
-				ok = put(conn, b->rows.data + run_start, run_len);
+				ok = put(conn, b->rows.data + run_start,
+				    run_len);
 				run_len = 0;
 			}
 			continue;
@@ -326,7 +331,8 @@ merge_staged(PGconn *conn, const struct tsm_load_opts *o, struct tsm_batch *b,
 			return false;
 		if (PQntuples(pr) > 0) {
 			res->status = TSM_BATCH_CONFLICT;
-			res->conflict_line = strtoull(PQgetvalue(pr, 0, 0), NULL,
+			res->conflict_line = strtoull(PQgetvalue(pr, 0, 0),
+			    NULL,
 			    10);
 			PQclear(pr);
 			return false;
@@ -380,7 +386,8 @@ again:
 				res->status = TSM_BATCH_OK;
 				goto again;
 			}
-			if (no_partition(res) && o->native && !partitions_made) {
+			if (no_partition(res) && o->native &&
+			    !partitions_made) {
 				tsm_batch_result_clear(res);
 				res->status = TSM_BATCH_OK;
 				if (!make_partitions(conn, o, b, res))
@@ -441,7 +448,7 @@ tsm_batch_result_report(const struct tsm_batch_result *res,
 	case TSM_BATCH_LOST: {
 		const char *m = res->message ? res->message : "";
 
-		/* libpq's account runs over several lines; the first says it. */
+		/* libpq's account runs over lines; the first says it. */
 		tsm_error("lost the connection to the server: %.*s",
 		    (int)strcspn(m, "\n"), m);
 		return;

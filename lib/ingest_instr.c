@@ -50,7 +50,8 @@ tsm_instr_cache_new(const char *schema)
 	}
 	c->cap = 64;
 	c->last = -1;
-	c->find_sql = tsm_ingest_named_sql("ingest_instrument_find.sql", schema);
+	c->find_sql = tsm_ingest_named_sql("ingest_instrument_find.sql",
+	    schema);
 	c->create_sql = tsm_ingest_named_sql("ingest_instrument_create.sql",
 	    schema);
 	if (c->find_sql == NULL || c->create_sql == NULL) {
@@ -174,7 +175,8 @@ tsm_instr_resolve(PGconn *conn, struct tsm_instr_cache *c,
 		goto out;
 	}
 	h = hash_key(key, n);
-	for (i = h & (c->cap - 1); c->e[i].key != NULL; i = (i + 1) & (c->cap - 1))
+	for (i = h & (c->cap - 1); c->e[i].key != NULL; i = (i + 1) &
+	    (c->cap - 1))
 		if (c->e[i].hash == h && c->e[i].klen == n &&
 		    memcmp(c->e[i].key, key, n) == 0) {
 			*id = c->e[i].id;

@@ -126,7 +126,8 @@ reconnect(struct worker *w)
 		}
 		tsm_batch_result_clear(&res);
 		tsm_warning("could not connect: %s", err);
-		delay = delay * 2 > p->rc.max_backoff_ms ? p->rc.max_backoff_ms :
+		delay = delay * 2 > p->rc.max_backoff_ms ?
+		    p->rc.max_backoff_ms :
 		    delay * 2;
 	}
 }

@@ -265,9 +265,11 @@ tsm_ingest_metrics(const char *path, const char *kind,
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		char extra[64];
 
-		snprintf(extra, sizeof(extra), ",outcome=\"%s\"", rows[i].outcome);
+		snprintf(extra, sizeof(extra), ",outcome=\"%s\"",
+		    rows[i].outcome);
 		metric(f, "tsm_ingest_rows", "gauge", i == 0 ?
-		    "Rows of the last load, by outcome." : NULL, kind, job, extra,
+		    "Rows of the last load, by outcome." : NULL, kind, job,
+		    extra,
 		    (double)rows[i].n);
 	}
 	metric(f, "tsm_ingest_batches", "gauge",
@@ -285,7 +287,8 @@ tsm_ingest_metrics(const char *path, const char *kind,
 	    "Exit status of the last load: 0 success, 4 rows rejected.", kind,
 	    job, NULL, status);
 	metric(f, "tsm_ingest_success", "gauge",
-	    "1 if the last load finished (rejected rows allowed), else 0.", kind,
+	    "1 if the last load finished (rejected rows allowed), else 0.",
+	    kind,
 	    job, NULL, status == 0 || status == 4);
 	metric(f, "tsm_ingest_last_run_timestamp_seconds", "gauge",
 	    "When the last load ended, in seconds since 1970.", kind, job, NULL,

@@ -18,45 +18,9 @@
 #include "ingest_run.h"
 #include "ingest_sql.h"
 #include "ingest_aggs.h"
+#include "ingest_run_int.h"
 #include "log.h"
 #include "schema.h"
-
-/* A record longer than this is refused: no market data row comes near. */
-#define MAX_RECORD (64 * 1024)
-
-#define LAT_BUCKETS 10000
-
-struct run {
-	const struct tsm_ingest_opts *o;
-	struct tsm_ingest_stats *st;
-	struct tsm_ingest_map load_map;	/* what batches and SQL follow */
-	struct tsm_ingest_map file_map;	/* the input being read */
-	struct tsm_ingest_sql sql;
-	struct tsm_load_opts lo;
-	PGconn *conn;			/* the main thread's connection */
-	struct tsm_pool *pool;
-	struct tsm_instr_cache *instr;
-	struct tsm_parts *parts;
-	struct tsm_hull *hull;
-	struct tsm_batch *batch;	/* being filled */
-	struct tsm_rejects *rejects;
-	struct tsm_progress progress;
-	struct tsm_schema_state schema;
-	struct tsm_server server;
-	int instr_col;
-	int status;			/* the exit status so far */
-	bool stop;			/* stop reading */
-	bool failed_batch;
-	int64_t touched_lo, touched_hi;	/* committed changes, for TSDB */
-	int wake[2];			/* --follow: workers wake the reader */
-	int64_t started_at;
-	uint32_t *lat_hist;		/* --follow: 100 µs buckets up to 1 s */
-	uint64_t lat_over;		/* rows past 1 s */
-	int64_t lat_max;
-	bool said;			/* what was committed was said */
-	bool said_interrupted;
-	char *password;			/* for connecting again (--follow) */
-};
 
 static double
 now_seconds(void)
@@ -71,7 +35,8 @@ now_seconds(void)
 static uint64_t
 batch_rows_taken(const struct run *r, const struct tsm_batch *b)
 {
-	return b->nrows + (r->o->conflict == TSM_CONFLICT_NOTHING ? b->ndup : 0);
+	return b->nrows + (r->o->conflict == TSM_CONFLICT_NOTHING ?
+	    b->ndup : 0);
 }
 
 /* The pool's report of a finished batch (main thread). */
@@ -88,7 +53,8 @@ batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
 			tsm_hull_forget(r->hull, b);
 		if (r->lat_hist != NULL)
 			for (size_t i = 0; i < b->nrows; i++) {
-				int64_t d = res->committed_at - b->meta[i].arrival;
+				int64_t d = res->committed_at -
+				    b->meta[i].arrival;
 
 				if (d > r->lat_max)
 					r->lat_max = d;
@@ -119,7 +85,8 @@ batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
 	case TSM_BATCH_CONFLICT:
 		tsm_ingest_where(b->input, res->conflict_line, where,
 		    sizeof(where));
-		tsm_error("%s: the key of this row is already in the table, and "
+		tsm_error("%s: the key of this row is already in the table, "
+		    "and "
 		    "--on-conflict=error is given", where);
 		tsm_hint("use --on-conflict=update to replace the stored rows, "
 		    "or nothing to keep them");
@@ -144,8 +111,8 @@ batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
  * with backoff (0.1 s doubling to 30 s) until it works or a signal
  * comes.  True when the caller may try again.
  */
-static bool
-control_retry(struct run *r)
+bool
+tsm_run_control_retry(struct run *r)
 {
 	int delay = 100;
 	char err[512];
@@ -163,7 +130,8 @@ control_retry(struct run *r)
 			usleep(50 * 1000);
 		if (tsm_interrupted)
 			return false;
-		c = tsm_connect_extra(r->o->conn, r->password, err, sizeof(err));
+		c = tsm_connect_extra(r->o->conn, r->password, err,
+		    sizeof(err));
 		if (c != NULL) {
 			PQclear(PQexec(c, "SET jit = off"));
 			r->conn = c;
@@ -181,17 +149,17 @@ control_retry(struct run *r)
  * was closed while the stream was quiet (a server restart, say): libpq
  * learns it only by reading what the server sent.
  */
-static void
-control_check(struct run *r)
+void
+tsm_run_control_check(struct run *r)
 {
 	if (r->o->follow && (PQconsumeInput(r->conn) == 0 ||
 	    PQstatus(r->conn) == CONNECTION_BAD))
-		control_retry(r);
+		tsm_run_control_retry(r);
 }
 
 /* Takes a batch to fill; false when the load must stop. */
-static bool
-take_batch(struct run *r, const char *input)
+bool
+tsm_run_take_batch(struct run *r, const char *input)
 {
 	r->batch = tsm_pool_acquire(r->pool);
 	if (r->batch == NULL) {
@@ -206,8 +174,8 @@ take_batch(struct run *r, const char *input)
  * Sends the batch being filled: partitions made, then the groups that
  * may meet stored rows found, then to a worker.  An empty batch is kept.
  */
-static bool
-dispatch(struct run *r)
+bool
+tsm_run_dispatch(struct run *r)
 {
 	struct tsm_batch *b = r->batch;
 	char input[256];
@@ -222,20 +190,20 @@ dispatch(struct run *r)
 		return true;
 	}
 	snprintf(input, sizeof(input), "%s", b->input);
-	control_check(r);
+	tsm_run_control_check(r);
 	while (r->lo.native && r->o->kind->series != NULL &&
 	    !tsm_parts_ensure(r->conn, &r->lo, r->parts, b->tmin, b->tmax))
-		if (!control_retry(r))
+		if (!tsm_run_control_retry(r))
 			goto fail;
 	if (!tsm_hull_apply(r->hull, b))
 		goto fail;
 	while (!tsm_load_probe(r->conn, &r->lo, b))
-		if (!control_retry(r))
+		if (!tsm_run_control_retry(r))
 			goto fail;
 	tsm_hull_learn(r->hull, b);
 	tsm_pool_submit(r->pool, b);
 	r->batch = NULL;
-	return take_batch(r, input);
+	return tsm_run_take_batch(r, input);
 fail:
 	r->status = tsm_exit_status(r->conn);
 	r->stop = true;
@@ -259,7 +227,8 @@ say_committed(struct run *r, uint64_t from_line)
 		snprintf(done, sizeof(done), "%llu row%s committed in %llu "
 		    "batch%s", (unsigned long long)st->committed,
 		    st->committed == 1 ? " was" : "s were",
-		    (unsigned long long)st->batches, st->batches == 1 ? "" : "es");
+		    (unsigned long long)st->batches,
+		    st->batches == 1 ? "" : "es");
 	if (from_line > 0)
 		tsm_detail("%s; the rows from line %llu on were not written",
 		    done, (unsigned long long)from_line);
@@ -276,8 +245,8 @@ say_committed(struct run *r, uint64_t from_line)
  * Ends the load after an error or a signal: the open batch is not
  * written, the ones sent are waited for, and what was committed is said.
  */
-static void
-stop_load(struct run *r, uint64_t from_line)
+void
+tsm_run_stop(struct run *r, uint64_t from_line)
 {
 	r->stop = true;
 	if (r->batch != NULL) {
@@ -294,110 +263,6 @@ stop_load(struct run *r, uint64_t from_line)
 	}
 	say_committed(r, from_line);
 	r->said = true;
-}
-
-/*
- * A row that cannot load: set aside (rejecting) or the end of the load.
- * Returns false when the load stops.
- */
-static bool
-bad_row(struct run *r, const struct tsm_record *rec, const char *input,
-    const char *msg, const char *reason)
-{
-	const struct tsm_ingest_opts *o = r->o;
-
-	if (o->rejecting) {
-		r->st->rejected++;
-		if (o->max_rejects < 0 ||
-		    r->st->rejected <= (uint64_t)o->max_rejects) {
-			if (r->rejects != NULL) {
-				if (!tsm_rejects_write(r->rejects, input,
-				    rec->line, reason, rec->raw, rec->rawlen)) {
-					r->status = TSM_EXIT_FAIL;
-					r->stop = true;
-					return false;
-				}
-			} else {
-				tsm_warning("%s (rejected)", msg);
-			}
-			return true;
-		}
-		tsm_error("%s", msg);
-		tsm_detail("this is rejected row %llu, and --max-rejects is %lld",
-		    (unsigned long long)r->st->rejected,
-		    (long long)o->max_rejects);
-	} else {
-		tsm_error("%s", msg);
-	}
-	r->status = TSM_EXIT_FAIL;
-	stop_load(r, rec->line);
-	return false;
-}
-
-/* Parses, checks and adds one record; false when the load stops. */
-static bool
-take_row(struct run *r, const struct tsm_record *rec, const char *input,
-    int64_t arrival)
-{
-	const struct tsm_ingest_map *m = &r->file_map;
-	struct tsm_irow row;
-	struct tsm_rowerr err;
-	char where[512], msg[1024];
-	uint64_t dup_line;
-	int k;
-
-	if (!tsm_ingest_parse(m, rec, &row, &err))
-		goto bad;
-	if (m->instrument) {
-		int32_t id;
-		bool created;
-
-		control_check(r);
-		while ((k = tsm_instr_resolve(r->conn, r->instr, &row.ref,
-		    r->o->create, &id, &created)) < 0 && control_retry(r))
-			;
-		if (k < 0) {
-			r->status = tsm_exit_status(r->conn);
-			r->stop = true;
-			return false;
-		}
-		if (k == 0) {
-			err.spec = m->spec_of_col[r->instr_col];
-			err.value = row.ref.symbol;
-			err.vlen = row.ref.symbol_len;
-			snprintf(err.why, sizeof(err.why), "is not a known "
-			    "instrument (%.*s, %.*s), and --no-create is given",
-			    (int)row.ref.exchange_len, row.ref.exchange,
-			    (int)row.ref.kind_len, row.ref.kind);
-			goto bad;
-		}
-		r->st->instruments += created;
-		row.v[r->instr_col].set = true;
-		row.v[r->instr_col].null = false;
-		row.v[r->instr_col].i = id;
-	}
-	if (!tsm_ingest_check(m, &row, &err))
-		goto bad;
-	k = tsm_batch_add(r->batch, &row, r->o->conflict, &dup_line, arrival);
-	if (k < 0) {
-		r->status = TSM_EXIT_FAIL;
-		r->stop = true;
-		return false;
-	}
-	if (k == 0) {
-		tsm_ingest_where(input, rec->line, where, sizeof(where));
-		snprintf(msg, sizeof(msg), "%s: repeats the key of line %llu, "
-		    "and --on-conflict=error is given", where,
-		    (unsigned long long)dup_line);
-		return bad_row(r, rec, input, msg, msg + strlen(where) + 2);
-	}
-	if (r->batch->nrows >= r->o->batch_rows)
-		return dispatch(r);
-	return true;
-bad:
-	tsm_ingest_where(input, rec->line, where, sizeof(where));
-	tsm_rowerr_format(m, &err, where, msg, sizeof(msg));
-	return bad_row(r, rec, input, msg, msg + strlen(where) + 2);
 }
 
 /* True if the two maps write the same columns. */
@@ -446,7 +311,8 @@ start(struct run *r)
 	r->hull = tsm_hull_new();
 	if (r->instr == NULL || r->parts == NULL || r->hull == NULL)
 		goto fail;
-	if (PQpass(r->conn) != NULL && (r->password = strdup(PQpass(r->conn))) ==
+	if (PQpass(r->conn) != NULL &&
+	    (r->password = strdup(PQpass(r->conn))) ==
 	    NULL) {
 		tsm_error("out of memory");
 		goto fail;
@@ -486,161 +352,6 @@ fail:
 	if (r->status == 0)
 		r->status = tsm_exit_status(r->conn);
 	return false;
-}
-
-/* Empties the pipe through which workers wake a --follow reader. */
-static void
-drain_wake(struct run *r)
-{
-	char buf[64];
-
-	while (r->wake[0] >= 0 && read(r->wake[0], buf, sizeof(buf)) > 0)
-		;
-}
-
-/*
- * --follow: when the next read must give up.  With rows waiting, at the
- * latest when they have waited --flush-interval; at once (if nothing
- * more is there to read) when a worker is idle, so that a quiet stream
- * is committed as it comes and a busy one in batches of up to
- * --flush-rows.  With no rows waiting, a worker's wake-up ends the wait,
- * so that a failure is seen without waiting for the next row.
- */
-static int64_t
-follow_deadline(struct run *r, int64_t first_at)
-{
-	if (r->batch == NULL || r->batch->nrows == 0)
-		return INT64_MAX;
-	if (tsm_pool_idle(r->pool))
-		return 0;
-	return first_at + r->o->flush_usecs;
-}
-
-/* --follow: writes the metrics file every ten seconds. */
-static void
-follow_metrics(struct run *r, int64_t *last)
-{
-	int64_t now = tsm_input_now();
-
-	if (r->o->metrics == NULL || now - *last < 10000000)
-		return;
-	*last = now;
-	r->st->seconds = (double)(now - r->started_at) / 1e6;
-	tsm_ingest_metrics(r->o->metrics, r->o->kind->name, r->st, 0);
-}
-
-/*
- * Reads one input to its end; first, if not NULL, is its first row,
- * read already.
- */
-static bool
-read_input(struct run *r, struct tsm_csv_reader *rd, struct tsm_input *in,
-    const char *name, struct tsm_record *first)
-{
-	const struct tsm_ingest_opts *o = r->o;
-	struct tsm_record *rec;
-	uint64_t bytes0 = r->st->bytes;
-	int64_t first_at = 0, last_metrics = tsm_input_now();
-	int k;
-
-	if (!take_batch(r, name))
-		return false;
-	rec = first;
-	k = first != NULL ? 1 : TSM_CSV_AGAIN;
-	for (;;) {
-		if (k == TSM_CSV_AGAIN && rec == NULL) {
-			drain_wake(r);
-			tsm_pool_poll(r->pool);
-			if (r->stop || r->failed_batch)
-				return false;
-			if (r->batch->nrows > 0 && (tsm_pool_idle(r->pool) ||
-			    tsm_input_now() >= first_at + o->flush_usecs) &&
-			    !dispatch(r))
-				return false;
-			follow_metrics(r, &last_metrics);
-		} else if (k == 1) {
-			if (o->follow && !rec->terminated) {
-				char where[512], msg[1024];
-
-				tsm_ingest_where(name, rec->line, where,
-				    sizeof(where));
-				snprintf(msg, sizeof(msg), "%s: the input ends in "
-				    "the middle of a row (no line end)", where);
-				if (!bad_row(r, rec, name, msg,
-				    msg + strlen(where) + 2))
-					return false;
-				break;
-			}
-			int64_t now = o->follow ? tsm_input_now() : 0;
-
-			r->st->read++;
-			if (r->batch->nrows == 0)
-				first_at = now;
-			if (!take_row(r, rec, name, now))
-				return false;
-			if ((r->st->read & 1023) == 0 || o->follow) {
-				r->st->bytes = bytes0 + tsm_input_bytes(in);
-				tsm_progress_tick(&r->progress, r->st);
-				if (!o->follow)
-					tsm_pool_poll(r->pool);
-				if (r->stop)
-					return false;
-			}
-		} else {
-			break;
-		}
-		if (tsm_interrupted)
-			break;
-		if (o->follow)
-			tsm_input_set_deadline(in, follow_deadline(r, first_at),
-			    r->wake[0]);
-		rec = NULL;
-		k = tsm_csv_next_record(rd, &rec);
-	}
-	r->st->bytes = bytes0 + tsm_input_bytes(in);
-	if (r->stop)
-		return false;
-	if (tsm_interrupted || k < 0) {
-		r->status = tsm_interrupted ? TSM_EXIT_INTERRUPTED :
-		    TSM_EXIT_FAIL;
-		stop_load(r, 0);
-		return false;
-	}
-	return dispatch(r);
-}
-
-/* Opens input i and maps its first line; false (reported) if it cannot. */
-static bool
-open_input(struct run *r, const char *path, struct tsm_input **in,
-    struct tsm_csv_reader **rd, struct tsm_record **first, bool *is_header)
-{
-	const struct tsm_ingest_opts *o = r->o;
-	const char *name;
-	char where[512];
-	int k;
-
-	*in = tsm_input_open(path);
-	if (*in == NULL)
-		return false;
-	name = tsm_input_name(*in);
-	*rd = tsm_csv_open(*in, o->tsv, MAX_RECORD);
-	if (*rd == NULL)
-		return false;
-	k = tsm_csv_next_record(*rd, first);
-	if (k < 0)
-		return false;
-	if (k == 0) {
-		tsm_error("%s%s%s is empty: no header and no rows",
-		    strcmp(name, "stdin") ? "\"" : "", name,
-		    strcmp(name, "stdin") ? "\"" : "");
-		return false;
-	}
-	tsm_ingest_where(name, (*first)->line, where, sizeof(where));
-	if (!tsm_ingest_map_init(&r->file_map, o->kind, o->fixed, o->nfixed,
-	    &o->topts))
-		return false;
-	return tsm_ingest_map_first(&r->file_map, *first, o->columns, where,
-	    is_header);
 }
 
 /* The percentiles of the latency histogram into the figures. */
@@ -716,14 +427,16 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 		struct tsm_record *first = NULL;
 		bool is_header = false, ok;
 
-		ok = open_input(r, o->inputs[i], &in, &rd, &first, &is_header);
+		ok = tsm_run_open_input(r, o->inputs[i], &in, &rd, &first,
+		    &is_header);
 		if (ok && i == 0) {
 			r->load_map = r->file_map;
 			ok = start(r);
 		} else if (ok && !same_columns(&r->load_map, &r->file_map)) {
 			tsm_error("\"%s\" has other columns than \"%s\"",
 			    o->inputs[i], o->inputs[0]);
-			tsm_hint("load files with other columns in separate runs");
+			tsm_hint("load files with other columns in separate "
+			    "runs");
 			ok = false;
 		}
 		if (ok && is_header) {
@@ -742,7 +455,8 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 			}
 		}
 		if (ok)
-			ok = read_input(r, rd, in, tsm_input_name(in), first);
+			ok = tsm_run_read_input(r, rd, in, tsm_input_name(in),
+			    first);
 		if (!ok && r->status == 0)
 			r->status = tsm_interrupted ? TSM_EXIT_INTERRUPTED :
 			    TSM_EXIT_FAIL;
@@ -763,7 +477,7 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 	if (tsm_interrupted)
 		r->status = TSM_EXIT_INTERRUPTED;
 	if (r->pool != NULL && !r->said && r->status != 0)
-		stop_load(r, 0);
+		tsm_run_stop(r, 0);
 	else if (r->pool == NULL && tsm_interrupted)
 		tsm_error("interrupted: nothing was committed");
 	if (r->conn != NULL && o->refresh && !tsm_interrupted &&

@@ -63,6 +63,7 @@ struct tsm_ingest_stats {
  * Runs the load; returns the exit status (0, 1, 2 for an option the
  * kind refuses, 3, 4, 130), the figures in *st.
  */
-int tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st);
+int tsm_ingest_run(const struct tsm_ingest_opts *o,
+    struct tsm_ingest_stats *st);
 
 #endif

@@ -43,7 +43,8 @@ next(unsigned n)
 
 TEST(csv_plain_lines_split_as_libcsv_splits_them)
 {
-	static const char *const bits[] = { "a", "1.5", " ", "\t", ",", "\xc3\xa9",
+	static const char *const bits[] = { "a", "1.5", " ", "\t", ",",
+	    "\xc3\xa9",
 		"  x  ", "", ",,", "-" };
 	char line[256], with_end[260], fast[1024], slow[1024];
 
@@ -65,7 +66,8 @@ TEST(csv_plain_lines_split_as_libcsv_splits_them)
 		fields_of(line, n, slow, sizeof(slow));
 		if (strcmp(fast, slow) != 0) {
 			line[n] = '\0';
-			unit_fail(__FILE__, __LINE__, "\"%s\": %s, libcsv %s", line,
+			unit_fail(__FILE__, __LINE__, "\"%s\": %s, libcsv %s",
+			    line,
 			    fast, slow);
 			return;
 		}

@@ -228,11 +228,13 @@ TEST(ingest_parses_and_checks_candle_rows)
 	CHECK_STR_EQ(row_verdict(&m, &s, &row),
 	    "line 2, column \"volume\" is empty");
 	CHECK_STR_EQ(row_verdict(&m, &s, &row),
-	    "line 2, column \"high\": \"1,5\" uses a comma as decimal separator");
+	    "line 2, column \"high\": \"1,5\" uses a comma as decimal "
+	    "separator");
 	CHECK_STR_EQ(row_verdict(&m, &s, &row),
 	    "line 2, column \"high\": \"0.4\" is below low \"0.5\"");
 	CHECK_STR_EQ(row_verdict(&m, &s, &row),
-	    "line 2, column \"time\": \"2024-01-01T00:01:30Z\" is not on the 1m "
+	    "line 2, column \"time\": \"2024-01-01T00:01:30Z\" is not on the "
+	    "1m "
 	    "grid (it reads as 2024-01-01T00:01:30Z; that candle starts at "
 	    "2024-01-01T00:01:00Z)");
 	CHECK_STR_EQ(row_verdict(&m, &s, &row),
@@ -292,7 +294,8 @@ candle(struct tsm_ingest_map *m, struct tsm_irow *row, int t, double v)
 	row->v[2] = (struct tsm_ival){ .set = true,
 	    .i = INT64_C(1704067200000000) + t * INT64_C(60000000) };
 	for (int c = 3; c <= 7; c++)
-		row->v[c] = (struct tsm_ival){ .set = true, .d = c == 7 ? v : 1 };
+		row->v[c] = (struct tsm_ival){ .set = true,
+		    .d = c == 7 ? v : 1 };
 	row->line = (uint64_t)t + 2;
 }
 
