@@ -10,16 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "age.h"
+#include "btjob.h"
 #include "btopts.h"
-#include "btout.h"
-#include "btrun.h"
 #include "cancel.h"
 #include "candles.h"
+#include "candles_db.h"
 #include "cliopt.h"
 #include "conn.h"
+#include "db.h"
+#include "grid.h"
 #include "log.h"
+#include "metrics.h"
 #include "num.h"
 #include "out.h"
+#include "schema.h"
 #include "strategy.h"
 #include "timeparse.h"
 
@@ -446,19 +451,98 @@ set_params(const struct config *cf, struct tsm_strategy *st)
 	return true;
 }
 
-/* Checks what the options say together; false after a usage error. */
+/* Reads --walk-forward train=AGE,test=AGE. */
 static bool
-check_config(struct config *cf, struct tsm_strategy *st)
+parse_walk(const char *arg, struct tsm_bt_job *job)
 {
+	char buf[128], *train, *test, *comma;
 	const char *why;
 
-	if (!set_params(cf, st))
-		return false;
-	if (cf->grid == NULL && cf->walk == NULL &&
-	    !tsm_strategy_check(st, &why)) {
-		tsm_usage_error("%s %s", cf->def->name, why);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	comma = strchr(buf, ',');
+	if (comma == NULL || strncmp(buf, "train=", 6) != 0 ||
+	    strncmp(comma + 1, "test=", 5) != 0) {
+		tsm_usage_error("--walk-forward takes train=AGE,test=AGE, such "
+		    "as train=90d,test=30d, not \"%s\"", arg);
 		return false;
 	}
+	*comma = '\0';
+	train = buf + 6;
+	test = comma + 6;
+	if (!tsm_parse_age(train, &job->train, &why)) {
+		tsm_usage_error("--walk-forward: train \"%s\" %s", train, why);
+		return false;
+	}
+	if (!tsm_parse_age(test, &job->test, &why)) {
+		tsm_usage_error("--walk-forward: test \"%s\" %s", test, why);
+		return false;
+	}
+	job->walk = true;
+	job->walk_text = arg;
+	return true;
+}
+
+/* Parses --grid and the constraints into the job. */
+static bool
+parse_grid(const struct config *cf, struct tsm_bt_job *job, char *cons,
+    size_t conssize)
+{
+	size_t n = 0;
+
+	if (cf->grid != NULL) {
+		if (!tsm_grid_parse(cf->grid, cf->def, &job->grid))
+			return false;
+		job->has_grid = true;
+		job->grid_text = cf->grid;
+	}
+	if (cf->nconstraints > 0 && cf->grid == NULL) {
+		tsm_usage_error("--constraint needs --grid");
+		return false;
+	}
+	cons[0] = '\0';
+	for (int k = 0; k < cf->nconstraints; k++) {
+		job->cons[k] = tsm_constraint_parse(cf->constraints[k], cf->def);
+		if (job->cons[k] == NULL)
+			return false;
+		job->ncons = k + 1;
+		n += (size_t)snprintf(cons + n, conssize > n ? conssize - n : 0,
+		    "%s%s", k ? ", " : "", cf->constraints[k]);
+	}
+	job->cons_text = cf->nconstraints ? cons : NULL;
+	return true;
+}
+
+/* Checks what the options say together and fills the job. */
+static bool
+check_config(struct config *cf, struct tsm_bt_job *job, char *cons,
+    size_t conssize)
+{
+	const char *m = cf->maximize ? cf->maximize : "sqn";
+
+	if (!set_params(cf, &job->st))
+		return false;
+	job->s = cf->s;
+	job->annual_days = cf->annual;
+	job->fractional = cf->fractional;
+	job->format = cf->format;
+	job->header = cf->header;
+	job->trades_path = cf->trades_path;
+	job->equity_path = cf->equity_path;
+	job->plot_path = cf->plot_path;
+	job->save = cf->save;
+	job->jobs = (int)cf->jobs;
+	if ((job->metric = tsm_metric_find(m)) < 0 ||
+	    tsm_metric_kind(job->metric) == TSM_MK_TIME) {
+		tsm_usage_error("--maximize: unknown metric \"%s\"", m);
+		tsm_hint("maximize one of the metrics tsm-backtest prints, "
+		    "such as sqn, sharpe, sortino, calmar, return_pct, "
+		    "equity_final");
+		return false;
+	}
+	if (!parse_grid(cf, job, cons, conssize))
+		return false;
+	if (cf->walk != NULL && !parse_walk(cf->walk, job))
+		return false;
 	if (cf->s.units > 0 && cf->s.size != 1) {
 		tsm_usage_error("give --size or --units, not both");
 		return false;
@@ -471,14 +555,11 @@ check_config(struct config *cf, struct tsm_strategy *st)
 			char u[TSM_NUM_BUFSZ];
 
 			tsm_format_double(cf->s.units, u);
-			if (cf->fractional)
-				tsm_usage_error("--units %s is not a whole "
-				    "number of --fractional steps", u);
-			else
-				tsm_usage_error("--units %s is not a whole "
-				    "number of units", u);
-			tsm_hint("trade fractions of a unit with "
-			    "--fractional");
+			tsm_usage_error("--units %s is not a whole number of %s",
+			    u, cf->fractional ? "--fractional steps" : "units");
+			if (!cf->fractional)
+				tsm_hint("trade fractions of a unit with "
+				    "--fractional");
 			return false;
 		}
 	}
@@ -502,12 +583,12 @@ check_config(struct config *cf, struct tsm_strategy *st)
 		tsm_usage_error("--to must be after --from");
 		return false;
 	}
-	return true;
+	return tsm_schema_name_ok(cf->conn.schema) && tsm_bt_job_sets(job);
 }
 
 /* Reads the candles from the file or standard input. */
 static bool
-read_candles(const struct config *cf, struct tsm_candles *c)
+read_file(const struct config *cf, struct tsm_candles *c)
 {
 	struct tsm_input *in = tsm_input_open(cf->file ? cf->file : "-");
 	bool ok;
@@ -517,163 +598,87 @@ read_candles(const struct config *cf, struct tsm_candles *c)
 	ok = tsm_candles_read(in, &cf->in, c);
 	if (ok && c->n == 0) {
 		const char *name = tsm_input_name(in);
+		bool quote = strcmp(name, "stdin") != 0;
 
-		tsm_error("no candles in %s%s%s", strcmp(name, "stdin") ?
-		    "\"" : "", name, strcmp(name, "stdin") ? "\"" : "");
+		tsm_error("no candles in %s%s%s", quote ? "\"" : "", name,
+		    quote ? "\"" : "");
 		ok = false;
 	}
 	tsm_input_close(in);
 	return ok;
 }
 
-/* Notes gaps in the candles; they are allowed. */
-static void
+/* Notes gaps in the candles (they are allowed); returns the step. */
+static int64_t
 note_gaps(const struct tsm_candles *c)
 {
 	struct tsm_gaps g;
 	char span[32], from[TSM_TIME_BUFSZ];
 
 	tsm_candles_gaps(c, &g);
-	if (g.count == 0)
-		return;
-	tsm_format_span(g.longest, span, sizeof(span));
-	tsm_format_time(g.longest_from, from);
-	tsm_info("%zu gap%s in the candles, the longest %s after %s; the "
-	    "backtest runs across them", g.count, g.count == 1 ? "" : "s",
-	    span, from);
+	if (g.count > 0) {
+		tsm_format_span(g.longest, span, sizeof(span));
+		tsm_format_time(g.longest_from, from);
+		tsm_info("%zu gap%s in the candles, the longest %s after %s; "
+		    "the backtest runs across them", g.count,
+		    g.count == 1 ? "" : "s", span, from);
+	}
+	return g.step;
 }
 
-/* Refuses a series too short for the strategy's indicators. */
-static bool
-enough_candles(const struct tsm_candles *c, const struct tsm_strategy *st)
+/* The interval code of a step ("1m", "4h"), or NULL if none fits. */
+static const char *
+step_code(int64_t step, char *buf, size_t size)
 {
-	size_t need = tsm_strategy_warmup(st) + 3;
-	char params[128];
+	static const struct { int64_t us; char unit; } units[] = {
+		{ INT64_C(604800000000), 'w' }, { INT64_C(86400000000), 'd' },
+		{ INT64_C(3600000000), 'h' }, { INT64_C(60000000), 'm' },
+	};
 
-	if (c->n >= need)
-		return true;
-	tsm_strategy_format(st, params, sizeof(params));
-	tsm_error("%zu candles are too few for %s%s%s: it needs at least %zu",
-	    c->n, st->def->name, params[0] ? " " : "", params, need);
-	tsm_hint("its indicators need %zu bars to warm up, then a signal "
-	    "and a bar to fill it", need - 2);
-	return false;
-}
-
-/* Writes one table into the file at path. */
-static bool
-write_file(const char *path, const struct config *cf,
-    const struct tsm_candles *c, const struct tsm_bt_result *r)
-{
-	FILE *f = fopen(path, "w");
-	bool ok;
-
-	if (f == NULL) {
-		tsm_error("cannot open \"%s\": %m", path);
-		return false;
-	}
-	ok = tsm_write_trades(f, TSM_FMT_CSV, cf->header, c, r);
-	if (fclose(f) != 0 && ok) {
-		tsm_error("cannot write \"%s\": %m", path);
-		ok = false;
-	}
-	return ok;
-}
-
-/* Says what was refused for want of capital; an error if all were. */
-static bool
-check_refusals(const struct tsm_candles *c, const struct tsm_bt_result *r,
-    const struct config *cf)
-{
-	char t[TSM_TIME_BUFSZ], p[TSM_NUM_BUFSZ], cash[TSM_NUM_BUFSZ];
-
-	if (r->refused == 0)
-		return true;
-	tsm_format_time(c->time[r->refused_bar], t);
-	tsm_format_double(r->refused_price, p);
-	tsm_format_double(cf->s.cash, cash);
-	if (r->ntrades == 0) {
-		tsm_error("the capital of %s is too small for one %s at %s "
-		    "(%s)", cash, cf->fractional ? "step" : "whole unit", p, t);
-		tsm_hint("raise --capital%s", cf->fractional ? "" :
-		    ", or trade fractions of a unit with --fractional");
-		return false;
-	}
-	tsm_info("%zu entr%s refused for want of cash, the first at %s (%s)",
-	    r->refused, r->refused == 1 ? "y was" : "ies were", p, t);
-	return true;
-}
-
-/* One run: metrics on stdout, the other outputs to their files. */
-static int
-single_run(const struct config *cf, const struct tsm_candles *c,
-    const struct tsm_strategy *st)
-{
-	struct tsm_indcache ic;
-	struct tsm_bt_result r;
-	struct tsm_metrics m;
-	struct tsm_run_opts o;
-	struct tsm_equity_out eo;
-	FILE *ef = NULL;
-	int8_t *sig = calloc(c->n, 1);
-	int status = TSM_EXIT_FAIL;
-
-	memset(&r, 0, sizeof(r));
-	tsm_indcache_init(&ic, c);
-	memset(&o, 0, sizeof(o));
-	o.settings = &cf->s;
-	o.from = 0;
-	o.to = c->n;
-	o.annual_days = cf->annual;
-	if (sig == NULL) {
-		tsm_error("out of memory");
-		goto out;
-	}
-	if (cf->equity_path != NULL) {
-		if ((ef = fopen(cf->equity_path, "w")) == NULL) {
-			tsm_error("cannot open \"%s\": %m", cf->equity_path);
-			goto out;
+	for (size_t i = 0; step > 0 && i < 4; i++)
+		if (step % units[i].us == 0) {
+			snprintf(buf, size, "%lld%c",
+			    (long long)(step / units[i].us), units[i].unit);
+			return buf;
 		}
-		if (!tsm_equity_out_begin(&eo, ef, c))
-			goto out;
-		o.equity_fn = tsm_equity_out_row;
-		o.equity_arg = &eo;
+	return NULL;
+}
+
+/* Reads the candles of --symbol from the database. */
+static bool
+read_db(const struct config *cf, PGconn *conn, struct tsm_candles *c,
+    struct tsm_candle_source *src, struct tsm_candle_query *q)
+{
+	const char *why;
+
+	memset(q, 0, sizeof(*q));
+	q->schema = cf->conn.schema;
+	q->symbol = cf->symbol;
+	q->exchange = cf->exchange;
+	q->from = cf->from ? cf->from_t : INT64_MIN;
+	q->to = cf->to ? cf->to_t : INT64_MAX;
+	if (!tsm_parse_timeframe(cf->interval ? cf->interval : "1m", &q->tf,
+	    &why)) {
+		tsm_usage_error("--interval: \"%s\" %s", cf->interval, why);
+		return false;
 	}
-	if (!tsm_run(&ic, st, &o, sig, &r, &m))
-		goto out;
-	if (ef != NULL && !tsm_equity_out_end(&eo))
-		goto out;
-	if (!check_refusals(c, &r, cf))
-		goto out;
-	if (r.ntrades > r.nclosed)
-		tsm_info("a trade is still open at the end and not counted "
-		    "in the metrics; --close-at-end closes it");
-	if (cf->trades_path != NULL && !write_file(cf->trades_path, cf, c, &r))
-		goto out;
-	if (!tsm_write_metrics(stdout, cf->format, cf->header, &m))
-		goto out;
-	status = TSM_EXIT_OK;
-out:
-	if (ef != NULL && fclose(ef) != 0 && status == TSM_EXIT_OK) {
-		tsm_error("cannot write \"%s\": %m", cf->equity_path);
-		status = TSM_EXIT_FAIL;
-	}
-	free(sig);
-	tsm_bt_result_free(&r);
-	tsm_indcache_free(&ic);
-	return status;
+	return tsm_candles_from_db(conn, q, c, src);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct config cf;
-	struct tsm_strategy st;
+	static struct config cf;
+	static struct tsm_bt_job job;
 	struct tsm_candles c;
-	int status;
+	struct tsm_candle_source src;
+	struct tsm_candle_query q;
+	struct tsm_schema_state st;
+	char cons[1024], code[32];
+	PGconn *conn = NULL;
+	int status = TSM_EXIT_FAIL;
 
 	tsm_log_init(argv[0]);
-	memset(&cf, 0, sizeof(cf));
 	memset(&c, 0, sizeof(c));
 	tsm_conn_opts_init(&cf.conn);
 	tsm_bt_defaults(&cf.s);
@@ -684,19 +689,68 @@ main(int argc, char **argv)
 
 	if (tsm_help_or_version(argc, argv, help))
 		return TSM_EXIT_OK;
-	if (!parse_args(argc, argv, &cf) || !check_config(&cf, &st))
+	if (!parse_args(argc, argv, &cf) ||
+	    !check_config(&cf, &job, cons, sizeof(cons))) {
+		tsm_bt_job_free(&job);
 		return TSM_EXIT_USAGE;
+	}
+	if (cf.symbol != NULL && cf.interval != NULL) {
+		struct tsm_timeframe tf;
+		const char *why;
+
+		if (!tsm_parse_timeframe(cf.interval, &tf, &why)) {
+			tsm_usage_error("--interval: \"%s\" %s", cf.interval,
+			    why);
+			tsm_bt_job_free(&job);
+			return TSM_EXIT_USAGE;
+		}
+	}
 	tsm_cancel_init();
-	if (!read_candles(&cf, &c)) {
-		tsm_candles_free(&c);
-		return TSM_EXIT_FAIL;
+	if (cf.symbol != NULL || cf.save) {
+		if ((conn = tsm_connect(&cf.conn)) == NULL) {
+			tsm_bt_job_free(&job);
+			return TSM_EXIT_CONNECT;
+		}
+		if (!tsm_schema_require(conn, cf.conn.schema, &st))
+			goto out;
 	}
-	note_gaps(&c);
-	if (!enough_candles(&c, &st)) {
-		tsm_candles_free(&c);
-		return TSM_EXIT_FAIL;
+	if (cf.symbol != NULL) {
+		if (!read_db(&cf, conn, &c, &src, &q))
+			goto out;
+		job.info.instrument_id = src.instrument_id;
+		job.info.symbol = cf.symbol;
+		job.info.timeframe = q.tf.code;
+		job.info.data_source = src.source;
+	} else {
+		if (!read_file(&cf, &c))
+			goto out;
+		job.info.data_source = cf.file && strcmp(cf.file, "-") ?
+		    cf.file : "stdin";
 	}
-	status = single_run(&cf, &c, &st);
+	{
+		int64_t step = note_gaps(&c);
+
+		if (job.info.timeframe == NULL)
+			job.info.timeframe = step_code(step, code,
+			    sizeof(code));
+	}
+	job.info.schema = cf.conn.schema;
+	job.info.range_from = c.time[0];
+	job.info.range_to = c.time[c.n - 1];
+	job.info.bars = c.n;
+	job.info.settings = &job.s;
+	job.info.annual_days = cf.annual;
+	job.conn = conn;
+	if (tsm_bt_job_check(&job, &c) && tsm_bt_job_run(&job, &c))
+		status = TSM_EXIT_OK;
+out:
+	if (status != TSM_EXIT_OK && tsm_interrupted)
+		status = TSM_EXIT_INTERRUPTED;
+	else if (status != TSM_EXIT_OK && conn != NULL)
+		status = tsm_exit_status(conn);
+	if (conn != NULL)
+		tsm_disconnect(conn);
 	tsm_candles_free(&c);
+	tsm_bt_job_free(&job);
 	return status;
 }

@@ -187,47 +187,59 @@ tsm_strategy_warmup(const struct tsm_strategy *st)
 
 /* sig[i]: +1 where a crosses above b, -1 where b crosses above a. */
 static void
-crossings(const double *a, const double *b, size_t from, size_t to,
-    int8_t *sig)
+crossings(const double *a, const double *b, size_t base, size_t from,
+    size_t to, int8_t *sig)
 {
 	for (size_t i = from; i < to; i++) {
-		double a0 = a[i - 1], b0 = b[i - 1], a1 = a[i], b1 = b[i];
+		size_t j = i - base;
+		double a0 = a[j - 1], b0 = b[j - 1], a1 = a[j], b1 = b[j];
 
 		sig[i] = (int8_t)((a0 < b0 && a1 > b1) - (b0 < a0 && b1 > a1));
 	}
 }
 
-/* sig[i]: +1 where x is below lo, -1 where above hi. */
+/* sig[i]: +1 where rsi is below lo, -1 where above hi. */
 static void
-levels(const double *x, const double *lo, double lov, const double *hi,
-    double hiv, size_t from, size_t to, int8_t *sig)
+levels(const double *x, double lo, double hi, size_t base, size_t from,
+    size_t to, int8_t *sig)
 {
-	for (size_t i = from; i < to; i++) {
-		double l = lo ? lo[i] : lov, h = hi ? hi[i] : hiv;
+	for (size_t i = from; i < to; i++)
+		sig[i] = (int8_t)((x[i - base] < lo) - (x[i - base] > hi));
+}
 
-		sig[i] = (int8_t)((x[i] < l) - (x[i] > h));
-	}
+/* sig[i]: +1 where the close is below the lower band, -1 above the
+ * upper. */
+static void
+bands(const double *close, const double *lo, const double *hi, size_t base,
+    size_t from, size_t to, int8_t *sig)
+{
+	for (size_t i = from; i < to; i++)
+		sig[i] = (int8_t)((close[i] < lo[i - base]) -
+		    (close[i] > hi[i - base]));
 }
 
 void
 tsm_strategy_signals(const struct tsm_strategy *st, const struct tsm_candles *c,
-    double *const *const *ind, size_t from, size_t to, int8_t *sig)
+    double *const *const *ind, size_t base, size_t from, size_t to,
+    int8_t *sig)
 {
-	if (from < 1)
-		from = 1;
+	if (from < base + 1)
+		from = base + 1;
+	if (from >= to)
+		return;
 	switch (st->def->kind) {
 	case TSM_STRAT_SMA_CROSS:
 	case TSM_STRAT_EMA_CROSS:
-		crossings(ind[0][0], ind[1][0], from, to, sig);
+		crossings(ind[0][0], ind[1][0], base, from, to, sig);
 		break;
 	case TSM_STRAT_MACD:
-		crossings(ind[0][0], ind[0][1], from, to, sig);
+		crossings(ind[0][0], ind[0][1], base, from, to, sig);
 		break;
 	case TSM_STRAT_RSI:
-		levels(ind[0][0], NULL, st->p[1], NULL, st->p[2], from, to, sig);
+		levels(ind[0][0], st->p[1], st->p[2], base, from, to, sig);
 		break;
 	case TSM_STRAT_BBANDS:
-		levels(c->close, ind[0][0], 0, ind[0][2], 0, from, to, sig);
+		bands(c->close, ind[0][0], ind[0][2], base, from, to, sig);
 		break;
 	case TSM_STRAT_BUY_HOLD:
 		memset(sig + from, 1, to - from);

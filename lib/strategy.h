@@ -86,12 +86,13 @@ int tsm_strategy_indicators(const struct tsm_strategy *st,
 size_t tsm_strategy_warmup(const struct tsm_strategy *st);
 
 /*
- * Writes sig[i] for i in [from, to) (from >= 1) from ind[k][j], output j of
- * indicator k of tsm_strategy_indicators, and the closes.
+ * Writes sig[i] for i in [from, to) (from >= 1) from ind[k][j][i - base],
+ * output j at bar i of indicator k of tsm_strategy_indicators (arrays that
+ * start at bar base <= from - 1), and the closes.
  */
 void tsm_strategy_signals(const struct tsm_strategy *st,
-    const struct tsm_candles *c, double *const *const *ind, size_t from,
-    size_t to, int8_t *sig);
+    const struct tsm_candles *c, double *const *const *ind, size_t base,
+    size_t from, size_t to, int8_t *sig);
 
 /* Writes "fast=10,slow=20" (parameters in order); "" when none. */
 void tsm_strategy_format(const struct tsm_strategy *st, char *buf,
