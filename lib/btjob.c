@@ -86,8 +86,9 @@ tsm_bt_job_check(const struct tsm_bt_job *job, const struct tsm_candles *c)
 	tsm_strategy_format(&job->sets[worst], params, sizeof(params));
 	tsm_error("%zu candles are too few for %s%s%s: it needs at least %zu",
 	    c->n, job->st.def->name, params[0] ? " " : "", params, need);
-	tsm_hint("its indicators need %zu bars to warm up, then a signal and "
-	    "a bar to fill it", need - 3);
+	if (need > 3)
+		tsm_hint("its indicators need %zu bars to warm up, then a "
+		    "signal and a bar to fill it", need - 3);
 	return false;
 }
 
@@ -248,7 +249,8 @@ check_refusals(const struct tsm_bt_job *job, const struct tsm_candles *c,
 static void
 note_saved(const char *what, long long id, size_t n, const char *of)
 {
-	tsm_info("saved %s %lld with %zu %s", what, id, n, of);
+	tsm_info("saved %s %lld with %zu %s%s", what, id, n, of,
+	    n == 1 ? "" : "s");
 }
 
 /* One run: metrics on stdout, the rest into files and the database. */
@@ -286,7 +288,7 @@ single(struct tsm_bt_job *job, const struct tsm_candles *c)
 	ok = ok && tsm_write_metrics(stdout, job->format, job->header, &m);
 	if (ok && job->save && tsm_save_run(job->conn, &job->info, &job->st, c,
 	    &r, &m, &id))
-		note_saved("backtest run", id, r.ntrades, "trades");
+		note_saved("backtest run", id, r.ntrades, "trade");
 	else if (ok && job->save)
 		ok = false;
 	free(sig);
@@ -386,6 +388,7 @@ grid(struct tsm_bt_job *job, struct tsm_indcache *ic)
 	struct tsm_run_opts o;
 	struct tsm_opt_row *rows;
 	size_t *order = malloc(job->nsets * sizeof(size_t)), traded = 0;
+	size_t refused = 0;
 	char params[128], score[64];
 	long long id;
 	bool ok = order != NULL;
@@ -400,8 +403,23 @@ grid(struct tsm_bt_job *job, struct tsm_indcache *ic)
 		return false;
 	}
 	tsm_opt_rank(rows, job->nsets, job->metric, order);
-	for (size_t i = 0; i < job->nsets; i++)
+	for (size_t i = 0; i < job->nsets; i++) {
 		traded += rows[i].m.trades > 0;
+		refused += rows[i].refused > 0;
+	}
+	if (traded == 0 && refused > 0) {
+		char cash[TSM_NUM_BUFSZ];
+
+		tsm_format_double(job->s.cash, cash);
+		tsm_error("the capital of %s is too small for one %s: no "
+		    "parameter set could trade", cash, job->fractional ?
+		    "step" : "whole unit");
+		tsm_hint("raise --capital%s", job->fractional ? "" :
+		    ", or trade fractions of a unit with --fractional");
+		tsm_opt_rows_free(rows, job->nsets);
+		free(order);
+		return false;
+	}
 	tsm_strategy_format(&rows[order[0]].st, params, sizeof(params));
 	tsm_metric_format(&rows[order[0]].m, job->metric, score,
 	    sizeof(score));
@@ -413,11 +431,11 @@ grid(struct tsm_bt_job *job, struct tsm_indcache *ic)
 	if (ok && job->save) {
 		ok = tsm_save_optimization(job->conn, &job->info,
 		    job->st.def->name, job->grid_text, job->cons_text,
-		    tsm_metric_key(job->metric), job->metric, rows, order,
-		    job->nsets, ic->c, NULL, &id);
+		    tsm_metric_key(job->metric), job->metric, job->nsets, rows,
+		    order, job->nsets, ic->c, NULL, &id);
 		if (ok)
 			note_saved("optimization run", id, job->nsets,
-			    "parameter sets");
+			    "parameter set");
 	}
 	tsm_opt_rows_free(rows, job->nsets);
 	free(order);
@@ -534,9 +552,9 @@ walk(struct tsm_bt_job *job, struct tsm_indcache *ic)
 		ok = ok && tsm_save_optimization(job->conn, &job->info,
 		    job->st.def->name, job->grid_text ? job->grid_text : "",
 		    job->cons_text, tsm_metric_key(job->metric), job->metric,
-		    NULL, order, 0, c, &wf, &id);
+		    job->nsets, NULL, order, 0, c, &wf, &id);
 		if (ok)
-			note_saved("walk-forward run", id, wf.n, "windows");
+			note_saved("walk-forward run", id, wf.n, "window");
 	}
 	free(order);
 	tsm_wf_result_free(&wf);

@@ -248,9 +248,10 @@ wf_json(const struct tsm_candles *c, const struct tsm_wf_result *wf)
 bool
 tsm_save_optimization(PGconn *conn, const struct tsm_save_info *si,
     const char *strategy, const char *grid, const char *constraints,
-    const char *maximize, int metric, const struct tsm_opt_row *rows,
-    const size_t *order, size_t n, const struct tsm_candles *c,
-    const struct tsm_wf_result *wf, long long *id)
+    const char *maximize, int metric, size_t combinations,
+    const struct tsm_opt_row *rows, const size_t *order, size_t n,
+    const struct tsm_candles *c, const struct tsm_wf_result *wf,
+    long long *id)
 {
 	json_t *res = json_array();
 	char *results, *best = NULL, *walk = NULL;
@@ -276,7 +277,7 @@ tsm_save_optimization(PGconn *conn, const struct tsm_save_info *si,
 	ok = results != NULL && (n == 0 || best != NULL) &&
 	    (wf == NULL || walk != NULL);
 	common_text(si, &cm);
-	snprintf(count, sizeof(count), "%zu", n);
+	snprintf(count, sizeof(count), "%zu", combinations);
 	if (ok) {
 		const char *p[14] = { strategy, si->symbol, si->timeframe,
 			si->data_source, cm.from, cm.to, grid, constraints,

@@ -44,13 +44,15 @@ bool tsm_save_run(PGconn *conn, const struct tsm_save_info *si,
     const struct tsm_bt_result *r, const struct tsm_metrics *m, long long *id);
 
 /*
- * Stores an optimisation: rows in the order given (best first), and the
- * walk-forward windows when wf is not NULL.  False after reporting.
+ * Stores an optimisation of combinations parameter sets: rows in the
+ * order given (best first; none for a walk forward), and the walk-forward
+ * windows when wf is not NULL.  False after reporting.
  */
 bool tsm_save_optimization(PGconn *conn, const struct tsm_save_info *si,
     const char *strategy, const char *grid, const char *constraints,
-    const char *maximize, int metric, const struct tsm_opt_row *rows,
-    const size_t *order, size_t n, const struct tsm_candles *c,
-    const struct tsm_wf_result *wf, long long *id);
+    const char *maximize, int metric, size_t combinations,
+    const struct tsm_opt_row *rows, const size_t *order, size_t n,
+    const struct tsm_candles *c, const struct tsm_wf_result *wf,
+    long long *id);
 
 #endif
