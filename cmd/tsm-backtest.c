@@ -35,7 +35,7 @@ help(void)
 	    "its metrics.\n\n");
 	printf("Usage:\n  tsm-backtest [OPTION]... [FILE]\n");
 	printf("  tsm-backtest [OPTION]... --symbol=SYMBOL "
-	    "--interval=INTERVAL\n\n");
+	    "[--interval=INTERVAL]\n\n");
 	printf("Candles come from FILE or standard input as CSV with the "
 	    "columns time, open,\nhigh, low, close (as tsm-query ohlcv "
 	    "writes them), or from the database.\n");

@@ -84,11 +84,12 @@ tsm_bt_job_check(const struct tsm_bt_job *job, const struct tsm_candles *c)
 	if (c->n >= need)
 		return true;
 	tsm_strategy_format(&job->sets[worst], params, sizeof(params));
-	tsm_error("%zu candles are too few for %s%s%s: it needs at least %zu",
-	    c->n, job->st.def->name, params[0] ? " " : "", params, need);
+	tsm_error("%zu candle%s too few for %s%s%s: it needs at least %zu",
+	    c->n, c->n == 1 ? " is" : "s are", job->st.def->name,
+	    params[0] ? " " : "", params, need);
 	if (need > 3)
-		tsm_hint("its indicators need %zu bars to warm up, then a "
-		    "signal and a bar to fill it", need - 3);
+		tsm_hint("its indicators take %zu bars to warm up; then a bar "
+		    "to decide on and one to fill on", need - 2);
 	return false;
 }
 
@@ -477,7 +478,11 @@ write_windows(const struct tsm_bt_job *job, const struct tsm_candles *c,
 			tsm_format_time(c->time[x->train_to - 1], b[2]);
 			tsm_format_time(c->time[x->test_from], b[3]);
 			tsm_format_time(c->time[x->test_to - 1], b[4]);
+			/* Spaces, not commas: one CSV field, unquoted. */
 			tsm_strategy_format(&x->best, b[5], 160);
+			for (char *q = b[5]; *q; q++)
+				if (*q == ',')
+					*q = ' ';
 			tsm_format_double(x->train_score, b[6]);
 			snprintf(b[7], 160, "%zu", x->test_trades);
 		} else {
@@ -520,8 +525,9 @@ walk(struct tsm_bt_job *job, struct tsm_indcache *ic)
 	    job->metric, &job->train, &job->test, &wf);
 	if (ok) {
 		tsm_format_double(wf.m.return_pct, ret);
-		tsm_info("%zu walk-forward windows; out of sample: %.0f trades, "
-		    "return %s%%", wf.n, wf.m.trades, ret);
+		tsm_info("%zu walk-forward window%s; out of sample: %.0f "
+		    "trade%s, return %s%%", wf.n, wf.n == 1 ? "" : "s",
+		    wf.m.trades, wf.m.trades == 1 ? "" : "s", ret);
 		ok = write_windows(job, c, &wf);
 	}
 	if (ok && (job->equity_path || job->plot_path || job->trades_path)) {
