@@ -83,6 +83,9 @@ struct sim {
 	bool pend_close;		/* orders placed at the last close */
 	int pend_open;
 	bool ruined;
+	double safe_px;			/* a close on the open trade's side
+					   of which the equity is surely
+					   above zero */
 };
 
 /* backtesting.py's commission: fixed + |size| * price * rate, here with
@@ -184,6 +187,18 @@ open_trade(struct sim *m, int dir, double px, size_t bar, size_t i)
 	}
 	if (s->take_profit > 0)
 		m->t.tp = entry * (1 + dir * s->take_profit);
+	/*
+	 * The equity cash + q * (close - entry) is above zero while the
+	 * close is above (a short's: below) entry - cash / q; with a margin
+	 * far wider than the rounding of either side, bars away from it
+	 * need no exact check.
+	 */
+	{
+		double thr = entry - m->cash / m->t.size;
+		double margin = 1e-9 * (fabs(entry) + fabs(m->cash / m->t.size));
+
+		m->safe_px = dir > 0 ? thr + margin : thr - margin;
+	}
 }
 
 /* The stop-loss, then the take-profit, against bar i. */
@@ -291,6 +306,43 @@ strategy_step(struct sim *m, size_t i, int sg)
 	}
 }
 
+/*
+ * The first bar from i on with a signal, or (with a trade open) a close
+ * not on the safe side of safe_px: eight bars at a time where it can.
+ */
+static inline size_t
+skip_quiet(const int8_t *sig, const double *close, size_t i, size_t to,
+    int pos, double safe_px)
+{
+	for (; i + 8 <= to; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, sig + i, sizeof(w));
+		if (w != 0)
+			break;
+		if (pos != 0) {
+			double lo = close[i], hi = close[i];
+
+			for (int k = 1; k < 8; k++) {
+				lo = close[i + k] < lo ? close[i + k] : lo;
+				hi = close[i + k] > hi ? close[i + k] : hi;
+			}
+			if (pos > 0 ? !(lo > safe_px) : !(hi < safe_px))
+				break;
+		}
+	}
+	if (pos == 0)
+		while (i < to && sig[i] == 0)
+			i++;
+	else if (pos > 0)
+		while (i < to && sig[i] == 0 && close[i] > safe_px)
+			i++;
+	else
+		while (i < to && sig[i] == 0 && close[i] < safe_px)
+			i++;
+	return i;
+}
+
 bool
 tsm_bt_run(const struct tsm_candles *c, size_t from, size_t to, size_t start,
     const int8_t *sig, const struct tsm_bt_settings *s,
@@ -317,19 +369,33 @@ tsm_bt_run(const struct tsm_candles *c, size_t from, size_t to, size_t start,
 		r->cash = m.cash;
 		return true;
 	}
-	for (i = r->start; i < to; i++) {
+	for (i = r->start; i < to;) {
+		const double *close = c->close;
+
 		if (m.pend_close || m.pend_open) {
 			if (!broker_step(&m, i, TSM_EXIT_SIGNAL))
 				return false;
 		} else if (m.pos != 0) {
 			if (m.stops && !check_stops(&m, i))
 				return false;
-			if (!check_ruin(&m, i))
+			if ((m.pos > 0 ? close[i] <= m.safe_px :
+			    m.pos < 0 ? close[i] >= m.safe_px : m.cash <= 0) &&
+			    !check_ruin(&m, i))
 				return false;
 		}
 		if (m.ruined)
 			break;
-		strategy_step(&m, i, sig[i]);
+		if (sig[i] != 0 || (m.pos != 0 && s->trailing > 0))
+			strategy_step(&m, i, sig[i]);
+		i++;
+		/*
+		 * Without stops or an order waiting, a bar without a signal
+		 * changes nothing unless the equity may reach zero: skip to
+		 * the next that can.
+		 */
+		if (m.pend_close || m.pend_open || m.stops)
+			continue;
+		i = skip_quiet(sig, close, i, to, m.pos, m.safe_px);
 	}
 	if (!m.ruined && s->close_at_end) {
 		/*

@@ -190,11 +190,18 @@ static void
 crossings(const double *a, const double *b, size_t base, size_t from,
     size_t to, int8_t *sig)
 {
-	for (size_t i = from; i < to; i++) {
-		size_t j = i - base;
-		double a0 = a[j - 1], b0 = b[j - 1], a1 = a[j], b1 = b[j];
+	const double *restrict x = a + from - base, *restrict y = b + from - base;
+	int8_t *restrict out = sig + from;
+	size_t n = to - from;
+	/* Each bar's two comparisons are carried to the next. */
+	int below = x[-1] < y[-1], above = x[-1] > y[-1];
 
-		sig[i] = (int8_t)((a0 < b0 && a1 > b1) - (b0 < a0 && b1 > a1));
+	for (size_t k = 0; k < n; k++) {
+		int lt = x[k] < y[k], gt = x[k] > y[k];
+
+		out[k] = (int8_t)((below & gt) - (above & lt));
+		below = lt;
+		above = gt;
 	}
 }
 
