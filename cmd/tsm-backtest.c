@@ -426,59 +426,10 @@ static bool
 set_params(const struct config *cf, struct tsm_strategy *st)
 {
 	tsm_strategy_init(st, cf->def);
-	for (size_t j = 0; j < NPARAMNAMES; j++) {
-		const char *arg = cf->param_text[j], *why;
-		int k;
-		double v;
-		char list[64];
-
-		if (arg == NULL)
-			continue;
-		k = tsm_strategy_param(cf->def, param_names[j]);
-		if (k < 0) {
-			tsm_strategy_param_list(cf->def, list, sizeof(list));
-			tsm_usage_error("--%s is not a parameter of %s",
-			    param_names[j], cf->def->name);
-			tsm_hint("the parameters of %s are: %s", cf->def->name,
-			    list);
+	for (size_t j = 0; j < NPARAMNAMES; j++)
+		if (cf->param_text[j] != NULL &&
+		    !tsm_strategy_set(st, param_names[j], cf->param_text[j]))
 			return false;
-		}
-		if (!tsm_parse_double(arg, strlen(arg), &v, &why) ||
-		    !tsm_strategy_check_value(cf->def, k, v, &why))
-			return bad_value(param_names[j], arg, why);
-		st->p[k] = v;
-	}
-	return true;
-}
-
-/* Reads --walk-forward train=AGE,test=AGE. */
-static bool
-parse_walk(const char *arg, struct tsm_bt_job *job)
-{
-	char buf[128], *train, *test, *comma;
-	const char *why;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	comma = strchr(buf, ',');
-	if (comma == NULL || strncmp(buf, "train=", 6) != 0 ||
-	    strncmp(comma + 1, "test=", 5) != 0) {
-		tsm_usage_error("--walk-forward takes train=AGE,test=AGE, such "
-		    "as train=90d,test=30d, not \"%s\"", arg);
-		return false;
-	}
-	*comma = '\0';
-	train = buf + 6;
-	test = comma + 6;
-	if (!tsm_parse_age(train, &job->train, &why)) {
-		tsm_usage_error("--walk-forward: train \"%s\" %s", train, why);
-		return false;
-	}
-	if (!tsm_parse_age(test, &job->test, &why)) {
-		tsm_usage_error("--walk-forward: test \"%s\" %s", test, why);
-		return false;
-	}
-	job->walk = true;
-	job->walk_text = arg;
 	return true;
 }
 
@@ -541,33 +492,14 @@ check_config(struct config *cf, struct tsm_bt_job *job, char *cons,
 	}
 	if (!parse_grid(cf, job, cons, conssize))
 		return false;
-	if (cf->walk != NULL && !parse_walk(cf->walk, job))
-		return false;
-	if (cf->s.units > 0 && cf->s.size != 1) {
-		tsm_usage_error("give --size or --units, not both");
-		return false;
-	}
-	if (cf->s.units > 0) {
-		double steps = cf->s.units / cf->s.step;
-
-		if (fabs(steps - nearbyint(steps)) > 1e-9 * steps ||
-		    nearbyint(steps) < 1) {
-			char u[TSM_NUM_BUFSZ];
-
-			tsm_format_double(cf->s.units, u);
-			tsm_usage_error("--units %s is not a whole number of %s",
-			    u, cf->fractional ? "--fractional steps" : "units");
-			if (!cf->fractional)
-				tsm_hint("trade fractions of a unit with "
-				    "--fractional");
+	if (cf->walk != NULL) {
+		if (!tsm_parse_walk_forward(cf->walk, &job->train, &job->test))
 			return false;
-		}
+		job->walk = true;
+		job->walk_text = cf->walk;
 	}
-	if (cf->s.allow_short && cf->s.take_profit >= 1) {
-		tsm_usage_error("--take-profit must be below 100%% for "
-		    "shorts");
+	if (!tsm_bt_settings_check(&cf->s, cf->fractional))
 		return false;
-	}
 	if (cf->symbol == NULL && (cf->interval || cf->from || cf->to ||
 	    cf->exchange)) {
 		tsm_usage_error("--interval, --from, --to and --exchange "
@@ -584,64 +516,6 @@ check_config(struct config *cf, struct tsm_bt_job *job, char *cons,
 		return false;
 	}
 	return tsm_schema_name_ok(cf->conn.schema) && tsm_bt_job_sets(job);
-}
-
-/* Reads the candles from the file or standard input. */
-static bool
-read_file(const struct config *cf, struct tsm_candles *c)
-{
-	struct tsm_input *in = tsm_input_open(cf->file ? cf->file : "-");
-	bool ok;
-
-	if (in == NULL)
-		return false;
-	ok = tsm_candles_read(in, &cf->in, c);
-	if (ok && c->n == 0) {
-		const char *name = tsm_input_name(in);
-		bool quote = strcmp(name, "stdin") != 0;
-
-		tsm_error("no candles in %s%s%s", quote ? "\"" : "", name,
-		    quote ? "\"" : "");
-		ok = false;
-	}
-	tsm_input_close(in);
-	return ok;
-}
-
-/* Notes gaps in the candles (they are allowed); returns the step. */
-static int64_t
-note_gaps(const struct tsm_candles *c)
-{
-	struct tsm_gaps g;
-	char span[32], from[TSM_TIME_BUFSZ];
-
-	tsm_candles_gaps(c, &g);
-	if (g.count > 0) {
-		tsm_format_span(g.longest, span, sizeof(span));
-		tsm_format_time(g.longest_from, from);
-		tsm_info("%zu gap%s in the candles, the longest %s after %s; "
-		    "the backtest runs across them", g.count,
-		    g.count == 1 ? "" : "s", span, from);
-	}
-	return g.step;
-}
-
-/* The interval code of a step ("1m", "4h"), or NULL if none fits. */
-static const char *
-step_code(int64_t step, char *buf, size_t size)
-{
-	static const struct { int64_t us; char unit; } units[] = {
-		{ INT64_C(604800000000), 'w' }, { INT64_C(86400000000), 'd' },
-		{ INT64_C(3600000000), 'h' }, { INT64_C(60000000), 'm' },
-	};
-
-	for (size_t i = 0; step > 0 && i < 4; i++)
-		if (step % units[i].us == 0) {
-			snprintf(buf, size, "%lld%c",
-			    (long long)(step / units[i].us), units[i].unit);
-			return buf;
-		}
-	return NULL;
 }
 
 /* Reads the candles of --symbol from the database. */
@@ -722,16 +596,16 @@ main(int argc, char **argv)
 		job.info.timeframe = q.tf.code;
 		job.info.data_source = src.source;
 	} else {
-		if (!read_file(&cf, &c))
+		if (!tsm_candles_read_path(cf.file, &cf.in, &c))
 			goto out;
 		job.info.data_source = cf.file && strcmp(cf.file, "-") ?
 		    cf.file : "stdin";
 	}
 	{
-		int64_t step = note_gaps(&c);
+		int64_t step = tsm_candles_note_gaps(&c);
 
 		if (job.info.timeframe == NULL)
-			job.info.timeframe = step_code(step, code,
+			job.info.timeframe = tsm_step_code(step, code,
 			    sizeof(code));
 	}
 	job.info.schema = cf.conn.schema;
@@ -744,10 +618,12 @@ main(int argc, char **argv)
 	if (tsm_bt_job_check(&job, &c) && tsm_bt_job_run(&job, &c))
 		status = TSM_EXIT_OK;
 out:
-	if (status != TSM_EXIT_OK && tsm_interrupted)
+	if (tsm_interrupted) {
+		tsm_error("interrupted");
 		status = TSM_EXIT_INTERRUPTED;
-	else if (status != TSM_EXIT_OK && conn != NULL)
+	} else if (status != TSM_EXIT_OK && conn != NULL) {
 		status = tsm_exit_status(conn);
+	}
 	if (conn != NULL)
 		tsm_disconnect(conn);
 	tsm_candles_free(&c);

@@ -18,6 +18,7 @@
 
 #include "backtest.h"
 #include "log.h"
+#include "num.h"
 
 void
 tsm_bt_defaults(struct tsm_bt_settings *s)
@@ -27,6 +28,32 @@ tsm_bt_defaults(struct tsm_bt_settings *s)
 	s->size = 1;
 	s->step = 1;
 	s->fill = TSM_FILL_OPEN;
+}
+
+bool
+tsm_bt_settings_check(const struct tsm_bt_settings *s, bool fractional)
+{
+	if (s->units > 0 && s->size != 1) {
+		tsm_usage_error("give --size or --units, not both");
+		return false;
+	}
+	if (s->units > 0) {
+		double steps = s->units / s->step;
+
+		if (fabs(steps - nearbyint(steps)) > 1e-9 * steps ||
+		    nearbyint(steps) < 1) {
+			char u[TSM_NUM_BUFSZ];
+
+			tsm_format_double(s->units, u);
+			tsm_usage_error("--units %s is not a whole number of %s",
+			    u, fractional ? "--fractional steps" : "units");
+			if (!fractional)
+				tsm_hint("trade fractions of a unit with "
+				    "--fractional");
+			return false;
+		}
+	}
+	return true;
 }
 
 const char *

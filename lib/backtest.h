@@ -53,6 +53,13 @@ struct tsm_bt_settings {
 /* Fills settings with the defaults (backtesting.py's, capital 10000). */
 void tsm_bt_defaults(struct tsm_bt_settings *s);
 
+/*
+ * Checks settings that only make sense together (--units a whole number
+ * of steps, and not with --size); a usage error (reported) returns
+ * false.
+ */
+bool tsm_bt_settings_check(const struct tsm_bt_settings *s, bool fractional);
+
 struct tsm_trade {
 	double size;			/* quantity, negative when short */
 	double entry_price, exit_price;

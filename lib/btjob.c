@@ -579,8 +579,6 @@ tsm_bt_job_run(struct tsm_bt_job *job, const struct tsm_candles *c)
 	ic.budget = GRID_BUDGET;
 	ok = tsm_indcache_market(&ic) &&
 	    (job->walk ? walk(job, &ic) : grid(job, &ic));
-	if (!ok && tsm_interrupted)
-		tsm_error("interrupted");
 	tsm_indcache_free(&ic);
 	return ok;
 }

@@ -1,9 +1,11 @@
 /*
  * btopts.c: numeric option values with a reason when refused.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "btopts.h"
+#include "log.h"
 #include "num.h"
 
 /* Parses s, with an optional final '%' that divides by 100. */
@@ -95,5 +97,34 @@ tsm_parse_count(const char *s, long max, long *out, const char **why)
 		return false;
 	}
 	*out = (long)v;
+	return true;
+}
+
+bool
+tsm_parse_walk_forward(const char *arg, struct tsm_age *train,
+    struct tsm_age *test)
+{
+	char buf[128], *tr, *te, *comma;
+	const char *why;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	comma = strchr(buf, ',');
+	if (comma == NULL || strncmp(buf, "train=", 6) != 0 ||
+	    strncmp(comma + 1, "test=", 5) != 0) {
+		tsm_usage_error("--walk-forward takes train=AGE,test=AGE, such "
+		    "as train=90d,test=30d, not \"%s\"", arg);
+		return false;
+	}
+	*comma = '\0';
+	tr = buf + 6;
+	te = comma + 6;
+	if (!tsm_parse_age(tr, train, &why)) {
+		tsm_usage_error("--walk-forward: train \"%s\" %s", tr, why);
+		return false;
+	}
+	if (!tsm_parse_age(te, test, &why)) {
+		tsm_usage_error("--walk-forward: test \"%s\" %s", te, why);
+		return false;
+	}
 	return true;
 }

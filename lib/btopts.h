@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "age.h"
+
 /* A rate as a fraction: "0.001" or "0.1%"; 0 <= rate < max. */
 bool tsm_parse_rate(const char *s, double max, double *out,
     const char **why);
@@ -25,5 +27,12 @@ bool tsm_parse_nonneg(const char *s, double *out, const char **why);
 
 /* A whole number from 1 to max (periods, jobs). */
 bool tsm_parse_count(const char *s, long max, long *out, const char **why);
+
+/*
+ * Reads --walk-forward's "train=AGE,test=AGE"; a usage error (reported)
+ * returns false.
+ */
+bool tsm_parse_walk_forward(const char *arg, struct tsm_age *train,
+    struct tsm_age *test);
 
 #endif

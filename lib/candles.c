@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cancel.h"
 #include "candles.h"
 #include "csvin.h"
 #include "log.h"
@@ -283,8 +284,10 @@ tsm_candles_read(struct tsm_input *in, const struct tsm_candle_read_opts *o,
 	}
 	if (k > 0) {
 		while ((k = tsm_csv_next_record(r, &rec)) > 0) {
-			if (!take_record(in, rec, map, &o->time, c,
-			    &prev_line)) {
+			/* A signal stops the reading (quietly: the caller
+			 * says "interrupted"). */
+			if (tsm_interrupted || !take_record(in, rec, map,
+			    &o->time, c, &prev_line)) {
 				ok = false;
 				break;
 			}
@@ -360,4 +363,60 @@ tsm_format_span(int64_t us, char *buf, size_t size)
 	}
 	if (n == 0)
 		snprintf(buf, size, "%" PRId64 "us", us);
+}
+
+bool
+tsm_candles_read_path(const char *path, const struct tsm_candle_read_opts *o,
+    struct tsm_candles *c)
+{
+	struct tsm_input *in = tsm_input_open(path ? path : "-");
+	bool ok;
+
+	if (in == NULL)
+		return false;
+	ok = tsm_candles_read(in, o, c);
+	if (ok && c->n == 0) {
+		const char *name = tsm_input_name(in);
+		bool quote = strcmp(name, "stdin") != 0;
+
+		tsm_error("no candles in %s%s%s", quote ? "\"" : "", name,
+		    quote ? "\"" : "");
+		ok = false;
+	}
+	tsm_input_close(in);
+	return ok;
+}
+
+int64_t
+tsm_candles_note_gaps(const struct tsm_candles *c)
+{
+	struct tsm_gaps g;
+	char span[32], from[TSM_TIME_BUFSZ];
+
+	tsm_candles_gaps(c, &g);
+	if (g.count > 0) {
+		tsm_format_span(g.longest, span, sizeof(span));
+		tsm_format_time(g.longest_from, from);
+		tsm_info("%zu gap%s in the candles, the longest %s after %s; "
+		    "the backtest runs across them", g.count,
+		    g.count == 1 ? "" : "s", span, from);
+	}
+	return g.step;
+}
+
+const char *
+tsm_step_code(int64_t step, char *buf, size_t size)
+{
+	static const struct { int64_t us; char unit; } units[] = {
+		{ INT64_C(604800000000), 'w' }, { INT64_C(86400000000), 'd' },
+		{ INT64_C(3600000000), 'h' }, { INT64_C(60000000), 'm' },
+	};
+
+	for (size_t i = 0; step > 0 && i < 4; i++)
+		if (step % units[i].us == 0) {
+			snprintf(buf, size, "%" PRId64 "%c", step / units[i].us,
+			    units[i].unit);
+			return buf;
+		}
+	return NULL;
 }

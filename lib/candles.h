@@ -55,6 +55,22 @@ bool tsm_candles_read(struct tsm_input *in,
 bool tsm_candles_push(struct tsm_candles *c, int64_t t, double open,
     double high, double low, double close);
 
+/*
+ * Reads the candles of path ("-" or NULL: standard input); no candles at
+ * all is an error ("no candles in stdin").  False after reporting.
+ */
+bool tsm_candles_read_path(const char *path,
+    const struct tsm_candle_read_opts *opts, struct tsm_candles *c);
+
+/*
+ * Notes the gaps on stderr, if any ("3 gaps in the candles, the longest
+ * 4h45m after ..."); returns the shortest step.
+ */
+int64_t tsm_candles_note_gaps(const struct tsm_candles *c);
+
+/* The interval code of a step, "1m" or "4h", or NULL if none fits. */
+const char *tsm_step_code(int64_t step, char *buf, size_t size);
+
 /* Gives back what the arrays hold beyond n. */
 void tsm_candles_shrink(struct tsm_candles *c);
 

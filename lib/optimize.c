@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,23 +67,37 @@ work(struct shared *sh, struct tsm_indcache *ic, const struct tsm_run_opts *o,
 	return ok;
 }
 
-/* Waits for the workers; false if one failed or was interrupted. */
+/*
+ * Waits for the workers; false if one failed or was interrupted.  A
+ * signal to this process alone (kill, not Ctrl-C, which reaches the whole
+ * process group) is passed on to the workers, so that they stop too.
+ */
 static bool
 reap(pid_t *pids, int jobs)
 {
-	bool ok = true;
+	bool ok = true, passed_on = false;
 
 	for (int j = 0; j < jobs; j++) {
-		int st;
+		int st = 0;
 
 		if (pids[j] <= 0)
 			continue;
-		while (waitpid(pids[j], &st, 0) < 0 && errno == EINTR)
-			;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		while (waitpid(pids[j], &st, 0) < 0) {
+			if (errno != EINTR) {
+				st = -1;
+				break;
+			}
+			if (tsm_interrupted && !passed_on) {
+				for (int k = 0; k < jobs; k++)
+					if (pids[k] > 0)
+						kill(pids[k], SIGTERM);
+				passed_on = true;
+			}
+		}
+		if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			ok = false;
 	}
-	return ok;
+	return ok && !tsm_interrupted;
 }
 
 struct tsm_opt_row *
@@ -133,8 +148,6 @@ tsm_optimize(struct tsm_indcache *ic, const struct tsm_run_opts *o,
 	for (size_t i = 0; ok && i < n; i++)
 		ok = sh->rows[i].done;
 	if (!ok) {
-		if (tsm_interrupted)
-			tsm_error("interrupted");
 		munmap(sh, shared_size(n));
 		return NULL;
 	}

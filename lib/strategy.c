@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "num.h"
 #include "strategy.h"
 
@@ -98,6 +99,30 @@ tsm_strategy_check_value(const struct tsm_strategy_def *def, int k,
 		    "must be at most 100";
 		return false;
 	}
+	return true;
+}
+
+bool
+tsm_strategy_set(struct tsm_strategy *st, const char *name, const char *text)
+{
+	int k = tsm_strategy_param(st->def, name);
+	const char *why;
+	char list[64];
+	double v;
+
+	if (k < 0) {
+		tsm_strategy_param_list(st->def, list, sizeof(list));
+		tsm_usage_error("--%s is not a parameter of %s", name,
+		    st->def->name);
+		tsm_hint("the parameters of %s are: %s", st->def->name, list);
+		return false;
+	}
+	if (!tsm_parse_double(text, strlen(text), &v, &why) ||
+	    !tsm_strategy_check_value(st->def, k, v, &why)) {
+		tsm_usage_error("--%s: \"%s\" %s", name, text, why);
+		return false;
+	}
+	st->p[k] = v;
 	return true;
 }
 

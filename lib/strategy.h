@@ -70,6 +70,14 @@ bool tsm_strategy_check_value(const struct tsm_strategy_def *def, int k,
     double v, const char **why);
 
 /*
+ * Sets parameter name of st from the option value text; a usage error
+ * (reported: "--fast is not a parameter of rsi", "--fast: \"2.5\" takes
+ * a whole number") returns false.
+ */
+bool tsm_strategy_set(struct tsm_strategy *st, const char *name,
+    const char *text);
+
+/*
  * Checks the parameters together; false with *why a static reason
  * ("needs fast below slow").
  */

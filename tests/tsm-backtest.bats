@@ -360,3 +360,22 @@ EOF
 	assert_status 3
 	refute_output_has "s3cr3t"
 }
+
+@test "SIGINT stops a grid and its workers: exit 130" {
+	# A series long enough for the grid to run for seconds.
+	awk 'BEGIN { p = 100; srand(7); print "time,open,high,low,close";
+	    for (i = 0; i < 200000; i++) { o = p; p = p * (1 + (rand() - 0.5) / 100);
+	    h = (o > p ? o : p) * 1.001; l = (o < p ? o : p) * 0.999;
+	    printf "%d,%.6f,%.6f,%.6f,%.6f\n", 1700000000 + 60 * i, o, h, l, p } }' > "$(tmpdir)/long.csv"
+	tsm-backtest -q --grid fast=2:60,slow=70:300 -j 2 "$(tmpdir)/long.csv" > /dev/null 2> "$(tmpdir)/err" &
+	pid=$!
+	sleep 1.5
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ] || { cat "$(tmpdir)/err"; echo "status $status"; return 1; }
+	grep -q "interrupted" "$(tmpdir)/err"
+	# No worker is left behind.
+	sleep 0.2
+	! pgrep -f "long.csv" >/dev/null
+}
