@@ -361,3 +361,21 @@ snapshot() {
 	assert_status 1
 	assert_output_has "not created: run tsm-init"
 }
+
+@test "the SQL files run in psql too and make the same schema as tsm-init" {
+	init_db
+	made_by_tool=$(pg_dump --schema-only -n tsm | grep -v -e '^--' -e '^\\')
+	drop_db
+	new_db
+	native=true tsdb=false
+	if [ "$BACKEND" = timescaledb ]; then
+		native=false tsdb=true
+		q -c "CREATE EXTENSION timescaledb WITH SCHEMA public"
+	fi
+	for f in bootstrap.sql $(cd "$TSM_ROOT/sql" && ls [0-9]*.sql); do
+		q -v schema=tsm -v native=$native -v timescaledb=$tsdb -v ext=public \
+		    -c "SET search_path = tsm, public" -f "$TSM_ROOT/sql/$f" >/dev/null
+	done
+	made_by_psql=$(pg_dump --schema-only -n tsm | grep -v -e '^--' -e '^\\')
+	[ "$made_by_tool" = "$made_by_psql" ]
+}
