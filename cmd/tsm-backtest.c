@@ -520,8 +520,9 @@ check_config(struct config *cf, struct tsm_bt_job *job, char *cons,
 
 /* Reads the candles of --symbol from the database. */
 static bool
-read_db(const struct config *cf, PGconn *conn, struct tsm_candles *c,
-    struct tsm_candle_source *src, struct tsm_candle_query *q)
+read_db(const struct config *cf, PGconn *conn, bool native,
+    struct tsm_candles *c, struct tsm_candle_source *src,
+    struct tsm_candle_query *q)
 {
 	const char *why;
 
@@ -531,6 +532,7 @@ read_db(const struct config *cf, PGconn *conn, struct tsm_candles *c,
 	q->exchange = cf->exchange;
 	q->from = cf->from ? cf->from_t : INT64_MIN;
 	q->to = cf->to ? cf->to_t : INT64_MAX;
+	q->native = native;
 	if (!tsm_parse_timeframe(cf->interval ? cf->interval : "1m", &q->tf,
 	    &why)) {
 		tsm_usage_error("--interval: \"%s\" %s", cf->interval, why);
@@ -589,7 +591,8 @@ main(int argc, char **argv)
 			goto out;
 	}
 	if (cf.symbol != NULL) {
-		if (!read_db(&cf, conn, &c, &src, &q))
+		if (!read_db(&cf, conn, st.backend == TSM_BACKEND_NATIVE, &c,
+		    &src, &q))
 			goto out;
 		job.info.instrument_id = src.instrument_id;
 		job.info.symbol = cf.symbol;

@@ -32,6 +32,33 @@ named_sql(const char *file, const char *schema, const char *aggregate)
 	return tsm_sql_expand(file, f->text, vars, 2);
 }
 
+/*
+ * Whether candles written in [from, to) wait for a rollup refresh (plain
+ * PostgreSQL; never on TimescaleDB).
+ */
+static bool
+invalidated(PGconn *conn, const struct tsm_candle_query *q, const char *from,
+    const char *to, bool *yes)
+{
+	const char *params[2] = { from, to };
+	PGresult *res;
+	char *sql;
+
+	*yes = false;
+	if (!q->native)
+		return true;
+	if ((sql = named_sql("backtest_invalidated.sql", q->schema,
+	    NULL)) == NULL)
+		return false;
+	res = tsm_query(conn, sql, 2, params);
+	free(sql);
+	if (res == NULL)
+		return false;
+	*yes = PQntuples(res) > 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return true;
+}
+
 /* Finds the instrument; false after reporting. */
 static bool
 find_instrument(PGconn *conn, const struct tsm_candle_query *q,
@@ -208,9 +235,16 @@ tsm_candles_from_db(PGconn *conn, const struct tsm_candle_query *q,
 	snprintf(src->source, sizeof(src->source), "candles");
 	if (ok && c->n == 0 && strcmp(q->tf.code, "1m") != 0) {
 		/* The aggregate for it, else 1m candles in buckets. */
+		bool stale = false;
+
 		if (!find_aggregate(conn, q, agg, sizeof(agg)))
 			return false;
-		if (agg[0] != '\0') {
+		if (agg[0] != '\0' && !invalidated(conn, q, from, to, &stale))
+			return false;
+		if (stale)
+			tsm_info("%s has writes in the range not yet refreshed: "
+			    "the 1m candles are aggregated instead", agg);
+		if (agg[0] != '\0' && !stale) {
 			sql = named_sql("backtest_candles_agg.sql", q->schema,
 			    agg);
 			params[1] = from;

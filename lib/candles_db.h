@@ -17,6 +17,7 @@ struct tsm_candle_query {
 	const char *exchange;		/* NULL: the symbol's only one */
 	struct tsm_timeframe tf;
 	int64_t from, to;		/* [from, to); INT64_MIN/MAX: open */
+	bool native;			/* the backend: rollups, not caggs */
 };
 
 /* Where the candles came from, for messages and --save. */
@@ -29,8 +30,9 @@ struct tsm_candle_source {
 /*
  * Reads the candles of q into c, in time order, streaming the rows:
  * those stored at q's interval; else those of the aggregate for that
- * interval (candles_5m, candles_1h ...); else the 1m candles put in
- * buckets of the interval.  No candles at all is an error ("no 1h
+ * interval (candles_5m, candles_1h ...), unless (plain PostgreSQL) writes
+ * in the range are logged but not yet in the rollup; else the 1m candles
+ * put in buckets of the interval.  No candles at all is an error ("no 1h
  * candles for BTCUSDT on binance from ... to ..."); so are an unknown
  * symbol and one listed on several exchanges without q->exchange.
  * False after reporting.
