@@ -29,10 +29,13 @@ struct tsm_save_info {
 	int annual_days;		/* as asked: 0 for auto */
 };
 
-/* The metrics as a JSON object keyed as the metric,value output. */
+/*
+ * The metrics as a JSON object keyed as the metric,value output; NULL
+ * when out of memory.  The caller releases it with json_decref.
+ */
 json_t *tsm_metrics_json(const struct tsm_metrics *m);
 
-/* {"fast": 10, "slow": 20}. */
+/* {"fast": 10, "slow": 20}; the caller releases it with json_decref. */
 json_t *tsm_params_json(const struct tsm_strategy *st);
 
 /*

@@ -19,7 +19,8 @@
 
 struct tsm_plot;
 
-/* A chart of bars [from, to) of c; NULL after reporting. */
+/* A chart of bars [from, to) of c (free it with tsm_plot_free); NULL
+ * after reporting. */
 struct tsm_plot *tsm_plot_new(const struct tsm_candles *c, size_t from,
     size_t to);
 

@@ -7,7 +7,7 @@
  *   backtest-harness read FILE      tsm_candles_read (parse, check, keep)
  *   backtest-harness core FILE N    the phases of a run of sma-cross 10/20
  *                                   (and one with stops), N times each:
- *                                   nanoseconds per bar, median
+ *                                   CPU nanoseconds per bar, median
  *   backtest-harness sim FILE N     only tsm_bt_run, N times (for
  *                                   callgrind --toggle-collect)
  *
@@ -28,12 +28,16 @@
 #include "strategy.h"
 #include "timeparse.h"
 
+/*
+ * The CPU time of this thread: on a shared machine, the time it ran, not
+ * the time it waited for a core.
+ */
 static double
 now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
