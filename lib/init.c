@@ -276,7 +276,7 @@ apply_file(PGconn *conn, struct plan *p, const struct tsm_sql_file *f,
 	goto out;
 rollback:
 	if (!p->o->dry_run)
-		(void)PQexec(conn, "ROLLBACK");
+		tsm_rollback(conn);
 out:
 	free(boot);
 	free(q);
@@ -436,7 +436,7 @@ apply_settings(PGconn *conn, struct plan *p, int *changed)
 	goto out;
 rollback:
 	if (!o->dry_run)
-		(void)PQexec(conn, "ROLLBACK");
+		tsm_rollback(conn);
 out:
 	free(q);
 	free(x);
@@ -455,7 +455,7 @@ apply_roles(PGconn *conn, struct plan *p)
 	ok = emit(conn, p, NULL, "BEGIN;") && emit(conn, p, "roles.sql", sql) &&
 	    emit(conn, p, NULL, "COMMIT;");
 	if (!ok && !p->o->dry_run)
-		(void)PQexec(conn, "ROLLBACK");
+		tsm_rollback(conn);
 	if (ok && !p->o->dry_run)
 		tsm_info("roles \"%s\" (read) and \"%s\" (load) are ready",
 		    p->reader, p->writer);
