@@ -95,6 +95,18 @@ snapshot() {
 	assert_output_has 'longer than 63 bytes'
 }
 
+# The server cut the role names of a 63-byte schema to the schema's own
+# name, and the writer was then refused as a role that already exists.
+@test "--roles with a schema name too long for its role names is refused" {
+	run tsm-init -h /nonexistent --roles --schema "$(printf 'a%.0s' $(seq 57))"
+	assert_status 2
+	assert_output_has 'too long for its role names: at most 56 bytes'
+	run tsm-init -h /nonexistent --roles --schema "$(printf 'é%.0s' $(seq 29))"
+	assert_status 2
+	run tsm-init -h /nonexistent --roles --schema "$(printf 'a%.0s' $(seq 56))"
+	assert_status 3
+}
+
 @test "an unreachable server exits 3 and never shows the password" {
 	run tsm-init -d "postgresql://bob:s3cr3t@/nodb?host=/nonexistent"
 	assert_status 3
