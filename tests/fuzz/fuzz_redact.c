@@ -52,6 +52,20 @@ puts_(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
+/* True if a conninfo value must be quoted. */
+static bool
+needs_quotes(struct part v)
+{
+	if (v.len == 0)
+		return true;
+	for (size_t i = 0; i < v.len; i++)
+		if (v.s[i] == ' ' || v.s[i] == '\t' || v.s[i] == '\n' ||
+		    v.s[i] == '\r' || v.s[i] == '\f' || v.s[i] == '\v' ||
+		    v.s[i] == '\'' || v.s[i] == '\\')
+			return true;
+	return false;
+}
+
 /*
  * A conninfo value: bare when libpq reads it so, else quoted (with the
  * quotes unless quotes is false: the password as written is its
@@ -60,14 +74,7 @@ puts_(struct out *o, const char *s)
 static void
 conninfo_value(struct out *o, struct part v, bool quotes)
 {
-	bool bare = v.len > 0;
-
-	for (size_t i = 0; i < v.len; i++)
-		if (v.s[i] == ' ' || v.s[i] == '\t' || v.s[i] == '\n' ||
-		    v.s[i] == '\r' || v.s[i] == '\f' || v.s[i] == '\v' ||
-		    v.s[i] == '\'' || v.s[i] == '\\')
-			bare = false;
-	if (bare) {
+	if (!needs_quotes(v)) {
 		put(o, v.s, v.len);
 		return;
 	}
@@ -222,7 +229,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct part parts[4] = {{"", 0}, {"bob", 3}, {"db.example", 10},
 		{"markets", 7}};
 	static struct out msg, written, msg0, written0;
-	struct part other = {"x", 1};
+	struct part other = {"x", 1}, quoted_other = {"x y", 3};
 	PQconninfoOption *opts;
 	unsigned form, frame;
 	size_t i, n, start;
@@ -246,8 +253,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tsm_redact_forget();
 	message(&msg, form, frame, parts[0], parts[1], parts[2], parts[3],
 	    &written);
-	message(&msg0, form, frame, other, parts[1], parts[2], parts[3],
-	    &written0);
+	/*
+	 * The other password is written as this one is (quoted or bare), so
+	 * that both messages are masked to the same extent.
+	 */
+	message(&msg0, form, frame, needs_quotes(parts[0]) ? quoted_other :
+	    other, parts[1], parts[2], parts[3], &written0);
 	if (strlen(msg.buf) != msg.len || strlen(msg0.buf) != msg0.len)
 		return 0;	/* a NUL inside: no C string carries it */
 	tsm_redact(msg.buf, red1, sizeof(red1));
