@@ -125,13 +125,16 @@ check-sanitize:
 # make check-valgrind runs the bats suites (T= chooses some) with every
 # tsm-* binary run under valgrind memcheck (tests/helpers.bash puts
 # wrappers first on PATH when TSM_VALGRIND=1): an error, or a block
-# definitely lost, fails the run.  Both backends, as make check; for a
-# quicker run give TSM_TEST_BACKENDS=native (the C code paths that differ
-# by backend are few) or T=tests/tsm-x.bats.
+# definitely lost, fails the run.  The native backend only by default,
+# to keep it practical (valgrind makes every run of a tool about 20 times
+# slower, and the C code paths that differ by backend are few): give
+# TSM_TEST_BACKENDS="native timescaledb" for both, T=tests/x.bats for one
+# suite.
 VG_LOG		= $(CURDIR)/$(B)/valgrind
 check-valgrind: all
 	rm -rf $(VG_LOG) && mkdir -p $(VG_LOG)
 	st=0; TSM_VALGRIND=1 TSM_VALGRIND_LOG=$(VG_LOG) \
+	    TSM_TEST_BACKENDS="$${TSM_TEST_BACKENDS:-native}" \
 	    TSM_ROOT=$(CURDIR) TSM_BIN=$(CURDIR)/$(BIN) \
 	    scripts/with-pg tests/run $(T) || st=1; \
 	scripts/check-reports valgrind $(VG_LOG) && exit $$st
