@@ -136,8 +136,10 @@ tsm_csv_close(struct tsm_csv_reader *r)
 
 /*
  * Reads more input.  The unfinished record is saved first; a partial
- * blank line, whose fate is not known yet, is moved to the front.
- * Returns the bytes read, 0 at the end, -1 after an error.
+ * blank line, whose fate is not known yet, is moved to the front, or,
+ * when it fills the chunk, saved in rawbuf: the line may yet prove a
+ * record whose first bytes these are (spaces are data in TSV).  Returns
+ * the bytes read, 0 at the end, -1 after an error.
  */
 static ssize_t
 refill(struct tsm_csv_reader *r)
@@ -152,8 +154,14 @@ refill(struct tsm_csv_reader *r)
 		memmove(r->buf, r->buf + r->bpos, r->blen - r->bpos);
 		r->blen -= r->bpos;
 		r->bpos = 0;
-		if (r->blen == TSM_CSVIN_CHUNK)
-			r->blen = 0;	/* 64 KiB of spaces: drop them */
+		if (r->blen == TSM_CSVIN_CHUNK) {
+			if (r->rawlen + r->blen > r->max_bytes + 2)
+				r->blank_over = true;
+			else if (!raw_append(r, r->buf, r->blen))
+				return -1;
+			r->blank_saved = true;
+			r->blen = 0;
+		}
 	} else {
 		r->bpos = r->blen = 0;
 	}
@@ -216,6 +224,11 @@ skip_blank(struct tsm_csv_reader *r)
 		case '\n':
 			r->line++;
 			r->after_cr = false;
+			if (r->blank_saved) {
+				/* A long blank line after all. */
+				r->rawlen = 0;
+				r->blank_saved = r->blank_over = false;
+			}
 			ls = ++p;
 			continue;
 		case '\t':
@@ -244,7 +257,13 @@ skip_blank(struct tsm_csv_reader *r)
 	return 0;
 }
 
-static void
+/*
+ * Starts a record at bpos.  Blanks saved from the start of its line stay
+ * in rawbuf as its first bytes; libcsv is not fed them, since it trims
+ * blanks before a field anyway, but a carriage return among them is the
+ * lone CR it would end a line on.  False after reporting an error.
+ */
+static bool
 begin_record(struct tsm_csv_reader *r)
 {
 	r->rec_open = true;
@@ -252,9 +271,26 @@ begin_record(struct tsm_csv_reader *r)
 	r->rec_line = r->line;
 	r->quote_line = r->line;
 	r->rec_start = r->bpos;
-	r->rawlen = 0;
 	r->nfields = 0;
 	r->fdlen = 0;
+	if (!r->blank_saved) {
+		r->rawlen = 0;
+		return true;
+	}
+	r->blank_saved = false;
+	if (r->blank_over) {
+		r->blank_over = false;
+		return tsm_csvin_too_long(r);
+	}
+	if (!r->tsv && memchr(r->rawbuf, '\r', r->rawlen) != NULL) {
+		char w[512];
+
+		tsm_csvin_where(r, r->line, 0, w, sizeof(w));
+		tsm_error("%s: a carriage return that is not followed by a line "
+		    "feed ends a line", w);
+		return false;
+	}
+	return true;
 }
 
 /* The record so far, contiguous in rawbuf (for messages). */
@@ -419,7 +455,8 @@ tsm_csv_next_record(struct tsm_csv_reader *r, struct tsm_record **rec)
 				}
 				continue;
 			}
-			begin_record(r);
+			if (!begin_record(r))
+				goto fail;
 		}
 		k = r->tsv ? tsm_csvin_tsv_step(r) : tsm_csvin_csv_step(r);
 		if (k < 0)

@@ -42,6 +42,14 @@ struct tsm_csv_reader {
 	uint64_t	line;		/* line of the byte at bpos */
 	bool		after_cr;	/* a record ended on a lone CR */
 
+	/*
+	 * The line being looked at began with more blanks than a chunk holds:
+	 * they are in rawbuf (blank_saved), or were more than a record may
+	 * hold (blank_over), until the line proves blank or a record.
+	 */
+	bool		blank_saved;
+	bool		blank_over;
+
 	/* The record being read. */
 	bool		rec_open;
 	bool		rec_done;	/* set by the libcsv record callback */
