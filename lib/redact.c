@@ -113,11 +113,12 @@ key_value(const char *src, const char *p, const char **vs, const char **ve)
 	return (size_t)(strpbrk(p, " \t=") - p);
 }
 
-/* True if the key of length k at p names a password. */
+/* True if the key of length k at p names a password (PGPASSWORD too). */
 static bool
 password_key(const char *p, size_t k)
 {
 	return (k == 8 && strncasecmp(p, "password", 8) == 0) ||
+	    (k == 10 && strncasecmp(p, "pgpassword", 10) == 0) ||
 	    (k == 11 && strncasecmp(p, "sslpassword", 11) == 0);
 }
 
@@ -163,10 +164,10 @@ put(struct dst *d, const char *s, size_t n)
 }
 
 /*
- * Copies p..end to d, masking passwords.  The value of any other key is
- * copied as one piece, so that "password=" inside a quoted value (a
- * database named so) is not taken for a keyword; URIs and secrets inside
- * it are still masked.
+ * Copies p..end to d, masking passwords.  The quoted value of any other
+ * key is copied as one piece, so that "password=" inside it (a database
+ * named so) is not taken for a keyword; URIs and secrets inside it are
+ * still masked.
  */
 static void
 redact_range(struct dst *d, const char *src, const char *p, const char *end,
@@ -190,11 +191,16 @@ redact_range(struct dst *d, const char *src, const char *p, const char *end,
 					put(d, &c, 1);
 				}
 				put(d, "=" MASK, sizeof(MASK));
-			} else {
+				p = ve;
+			} else if (*vs == '\'') {
 				put(d, p, (size_t)(vs - p));
 				redact_range(d, src, vs, ve, false);
+				p = ve;
+			} else {
+				/* A bare value has no white space: look inside. */
+				put(d, p, (size_t)(vs - p));
+				p = vs;
 			}
-			p = ve;
 			continue;
 		}
 		if (uri_password(p, end, &vs, &ve)) {
@@ -274,12 +280,16 @@ tsm_redact_secrets_in(const char *conninfo)
 	end = conninfo + strlen(conninfo);
 	for (p = conninfo; *p; p++) {
 		if ((k = key_value(conninfo, p, &vs, &ve)) > 0) {
-			if (password_key(p, k))
+			if (password_key(p, k)) {
 				register_value(vs, ve);
-			else
+			} else if (*vs == '\'') {
 				for (const char *q = vs; q < ve; q++)
 					if (uri_password(q, ve, &us, &ue))
 						register_value(us, ue);
+			} else {
+				p = vs - 1;
+				continue;
+			}
 			p = ve > p ? ve - 1 : p;
 		} else if (uri_password(p, end, &vs, &ve)) {
 			register_value(vs, ve);

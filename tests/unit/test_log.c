@@ -49,6 +49,10 @@ TEST(redact_conninfo_value_to_white_space)
 	CHECK_STR_EQ(redact("postgres://h/x?sslpassword=k3y&password=p"),
 	    "postgres://h/x?sslpassword=********&password=********");
 	CHECK_STR_EQ(redact("mypassword=x"), "mypassword=x");
+	CHECK_STR_EQ(redact("unknown option \"--x=password=s3\""),
+	    "unknown option \"--x=password=********");
+	CHECK_STR_EQ(redact("PGPASSWORD=s3 tsm-init"),
+	    "pgpassword=******** tsm-init");
 }
 
 /*
