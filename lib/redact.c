@@ -73,44 +73,47 @@ word_char(char c)
 }
 
 /*
- * A conninfo "key = value" at p, the key starting a word: returns the
- * length of the key and sets *vs and *ve to the value as written (quotes
- * included); 0 if p holds none.  A quoted value ends at its closing quote
+ * A conninfo "key = value" at p, the key starting a word, all before
+ * end: returns the length of the key and sets *vs and *ve to the value as
+ * written (quotes included); 0 if p holds none.  A quoted value ends at its closing quote
  * (a backslash escapes the next character, as libpq reads it) or at the
  * end of the text.  A bare value in a URI query (after ? or &) ends at &
  * or #, a conninfo one at white space.
  */
 static size_t
-key_value(const char *src, const char *p, const char **vs, const char **ve)
+key_value(const char *src, const char *p, const char *end, const char **vs,
+    const char **ve)
 {
 	const char *q = p;
 	bool in_uri;
+	size_t k;
 
 	if ((p > src && word_char(p[-1])) || !word_char(*p))
 		return 0;
-	while (word_char(*q))
+	while (q < end && word_char(*q))
 		q++;
-	while (*q == ' ' || *q == '\t')
+	k = (size_t)(q - p);
+	while (q < end && (*q == ' ' || *q == '\t'))
 		q++;
-	if (*q != '=')
+	if (q == end || *q != '=')
 		return 0;
-	for (q++; *q == ' ' || *q == '\t'; q++)
+	for (q++; q < end && (*q == ' ' || *q == '\t'); q++)
 		;
 	in_uri = p > src && (p[-1] == '?' || p[-1] == '&');
 	*vs = q;
-	if (!in_uri && *q == '\'') {
-		for (q++; *q && *q != '\''; q++)
-			if (*q == '\\' && q[1])
+	if (!in_uri && q < end && *q == '\'') {
+		for (q++; q < end && *q != '\''; q++)
+			if (*q == '\\' && q + 1 < end)
 				q++;
-		if (*q)
+		if (q < end)
 			q++;
 	} else {
-		while (*q && !isspace((unsigned char)*q) &&
+		while (q < end && !isspace((unsigned char)*q) &&
 		    !(in_uri && (*q == '&' || *q == '#')))
 			q++;
 	}
 	*ve = q;
-	return (size_t)(strpbrk(p, " \t=") - p);
+	return k;
 }
 
 /* True if the key of length k at p names a password (PGPASSWORD too). */
@@ -167,7 +170,7 @@ put(struct dst *d, const char *s, size_t n)
  * Copies p..end to d, masking passwords.  The quoted value of any other
  * key is copied as one piece, so that "password=" inside it (a database
  * named so) is not taken for a keyword; URIs and secrets inside it are
- * still masked.
+ * still masked.  A bare value is looked into within its bounds.
  */
 static void
 redact_range(struct dst *d, const char *src, const char *p, const char *end,
@@ -183,7 +186,7 @@ redact_range(struct dst *d, const char *src, const char *p, const char *end,
 			p += k;
 			continue;
 		}
-		if (keys && (k = key_value(src, p, &vs, &ve)) > 0) {
+		if (keys && (k = key_value(src, p, end, &vs, &ve)) > 0) {
 			if (password_key(p, k)) {
 				for (size_t i = 0; i < k; i++) {
 					char c = (char)tolower((unsigned char)p[i]);
@@ -197,9 +200,14 @@ redact_range(struct dst *d, const char *src, const char *p, const char *end,
 				redact_range(d, src, vs, ve, false);
 				p = ve;
 			} else {
-				/* A bare value has no white space: look inside. */
+				/*
+				 * A bare value ends at white space: look inside it,
+				 * but not past its end ("db=x,password= password=y"
+				 * has a password y, not "password").
+				 */
 				put(d, p, (size_t)(vs - p));
-				p = vs;
+				redact_range(d, src, vs, ve, true);
+				p = ve;
 			}
 			continue;
 		}
@@ -257,6 +265,34 @@ register_value(const char *vs, const char *ve)
 	free(dec);
 }
 
+/* Registers the passwords that tsm_redact would mask in p..end. */
+static void
+find_secrets(const char *src, const char *p, const char *end)
+{
+	const char *vs, *ve, *us, *ue;
+	size_t k;
+
+	while (p < end && *p) {
+		if ((k = key_value(src, p, end, &vs, &ve)) > 0) {
+			if (password_key(p, k)) {
+				register_value(vs, ve);
+			} else if (*vs == '\'') {
+				for (const char *q = vs; q < ve; q++)
+					if (uri_password(q, ve, &us, &ue))
+						register_value(us, ue);
+			} else {
+				find_secrets(src, vs, ve);
+			}
+			p = ve > p ? ve : p + 1;
+		} else if (uri_password(p, end, &vs, &ve)) {
+			register_value(vs, ve);
+			p = ve;
+		} else {
+			p++;
+		}
+	}
+}
+
 /*
  * libpq's own parser gives the passwords exactly, as meant; the places
  * where tsm_redact finds passwords are registered too, as written, for
@@ -266,8 +302,6 @@ void
 tsm_redact_secrets_in(const char *conninfo)
 {
 	PQconninfoOption *opts;
-	const char *p, *end, *vs, *ve, *us, *ue;
-	size_t k;
 
 	if (conninfo == NULL)
 		return;
@@ -277,23 +311,5 @@ tsm_redact_secrets_in(const char *conninfo)
 		    strcmp(o->keyword, "sslpassword") == 0))
 			tsm_redact_secret(o->val, strlen(o->val));
 	PQconninfoFree(opts);
-	end = conninfo + strlen(conninfo);
-	for (p = conninfo; *p; p++) {
-		if ((k = key_value(conninfo, p, &vs, &ve)) > 0) {
-			if (password_key(p, k)) {
-				register_value(vs, ve);
-			} else if (*vs == '\'') {
-				for (const char *q = vs; q < ve; q++)
-					if (uri_password(q, ve, &us, &ue))
-						register_value(us, ue);
-			} else {
-				p = vs - 1;
-				continue;
-			}
-			p = ve > p ? ve - 1 : p;
-		} else if (uri_password(p, end, &vs, &ve)) {
-			register_value(vs, ve);
-			p = ve - 1;
-		}
-	}
+	find_secrets(conninfo, conninfo, conninfo + strlen(conninfo));
 }

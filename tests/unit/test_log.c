@@ -53,6 +53,9 @@ TEST(redact_conninfo_value_to_white_space)
 	    "unknown option \"--x=password=********");
 	CHECK_STR_EQ(redact("PGPASSWORD=s3 tsm-init"),
 	    "pgpassword=******** tsm-init");
+	/* Found by fuzz_redact: a keyword at the end of a bare value. */
+	CHECK_STR_EQ(redact("dbname=x,password= password = 'x#\n' host=h"),
+	    "dbname=x,password=******** password=******** host=h");
 }
 
 /*
