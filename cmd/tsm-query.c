@@ -150,7 +150,8 @@ static const struct { unsigned bit; const char *name; } opt_names[] = {
 
 static const char *const t_candles[] = { "instruments", "candles", "ticks",
 	"aggregates", NULL };
-static const char *const t_instr[] = { "instruments", "watchlists", NULL };
+static const char *const t_instr[] = { "instruments", NULL };
+static const char *const t_watch[] = { "watchlists", "instruments", NULL };
 static const char *const t_sentiment[] = { "sentiment", NULL };
 static const char *const t_flows[] = { "flows", NULL };
 static const char *const t_metrics[] = { "market_metrics", NULL };
@@ -205,7 +206,7 @@ static const struct command {
 	    O_TRADES, false, t_backtests, "backtests [ID]" },
 	{ "metrics", tsm_q_metrics, 0, 1, O_SCOPE | O_RANGE | O_LIMIT | O_BY,
 	    false, t_metrics, "metrics [NAME]" },
-	{ "watchlists", tsm_q_watchlists, 0, 1, O_LIMIT, false, t_instr,
+	{ "watchlists", tsm_q_watchlists, 0, 1, O_LIMIT, false, t_watch,
 	    "watchlists [NAME]" },
 	{ "sql", tsm_q_sql_readonly, 1, 1, 0, false, t_none, "sql QUERY" },
 };
@@ -614,11 +615,16 @@ main(int argc, char **argv)
 		return TSM_EXIT_CONNECT;
 	ok = tsm_q_open(&q);
 	if (ok && cmd->tables[0] != NULL) {
+		const char *tables[8];
 		int n = 0;
 
-		while (cmd->tables[n] != NULL)
+		while (cmd->tables[n] != NULL && n < 7) {
+			tables[n] = cmd->tables[n];
 			n++;
-		ok = tsm_q_require_select(&q, cmd->tables, n);
+		}
+		if (a.watchlist != NULL)
+			tables[n++] = "watchlists";
+		ok = tsm_q_require_select(&q, tables, n);
 	}
 	ok = ok && cmd->fn(&q, &a);
 	if (!tsm_q_finish(&q))

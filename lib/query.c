@@ -45,6 +45,11 @@ tsm_q_open(struct tsm_qctx *q)
 	PGresult *res;
 	static const char *const base[] = { "schema_migrations", "meta" };
 
+	/*
+	 * JIT is off for the session: the queries here are short or
+	 * streamed, and compiling them costs more than it saves (it doubled
+	 * latest across a thousand instruments).
+	 */
 	res = tsm_query(q->conn,
 	    "SELECT n.oid IS NOT NULL,"
 	    "       n.oid IS NULL OR"
@@ -52,18 +57,17 @@ tsm_q_open(struct tsm_qctx *q)
 	    "       current_user,"
 	    "       (SELECT x.nspname FROM pg_catalog.pg_extension e"
 	    "        JOIN pg_catalog.pg_namespace x ON x.oid = e.extnamespace"
-	    "        WHERE e.extname = 'timescaledb')"
+	    "        WHERE e.extname = 'timescaledb'),"
+	    "       pg_catalog.set_config('jit', 'off', false),"
+	    "       pg_catalog.quote_ident($1)"
 	    " FROM (SELECT) AS one"
 	    " LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1",
 	    1, params);
 	if (res == NULL)
 		return false;
 	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
-		char *qs = tsm_quote_ident(q->schema);
-
 		report_grant(q, PQgetvalue(res, 0, 2), "USAGE", "schema",
-		    qs ? qs : q->schema);
-		free(qs);
+		    PQgetvalue(res, 0, 5));
 		PQclear(res);
 		return false;
 	}
@@ -480,9 +484,69 @@ stream_single(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
 	return !failed;
 }
 
+/* Queues the next FETCH of a pipeline and has the server send it. */
+static bool
+send_fetch(PGconn *conn, const char *fetch)
+{
+	if (!PQsendQueryParams(conn, fetch, 0, NULL, NULL, NULL, NULL, 0) ||
+	    !PQsendFlushRequest(conn) || PQflush(conn) != 0) {
+		tsm_report_result(conn, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Reads the FETCHes of a pipeline, two in flight, so that the server
+ * makes the next batch while this one is written.  *outstanding is
+ * left at 0.
+ */
+static bool
+drain_fetches(struct tsm_qctx *q, const char *fetch, struct sink *s,
+    int *outstanding)
+{
+	bool done = false, failed = false;
+
+	while (*outstanding > 0) {
+		PGresult *res = PQgetResult(q->conn);
+		ExecStatusType st;
+
+		if (res == NULL)
+			continue;
+		st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK && !failed) {
+			int k = PQntuples(res);
+
+			for (int r = 0; r < k && !failed; r++)
+				failed = !sink_row(s, res, r);
+			if (!failed && !done && k < q->fetch_size) {
+				done = true;
+				failed = !sink_end(s, res);
+			}
+		} else if (st != PGRES_TUPLES_OK && !failed) {
+			if (st != PGRES_PIPELINE_ABORTED)
+				tsm_report_result(q->conn, res, NULL);
+			failed = true;
+		}
+		PQclear(res);
+		/* Each statement of a pipeline ends with a NULL result. */
+		res = PQgetResult(q->conn);
+		PQclear(res);
+		(*outstanding)--;
+		if (!done && !failed) {
+			if (!send_fetch(q->conn, fetch))
+				failed = true;
+			else
+				(*outstanding)++;
+		}
+	}
+	return !failed;
+}
+
 /*
  * Streams through a cursor, FETCH n at a time, in a transaction of its
- * own unless one is open: what psql does with FETCH_COUNT.
+ * own unless one is open (as psql does with FETCH_COUNT); the FETCHes are
+ * pipelined so that the server never waits for this side.
  */
 static bool
 stream_cursor(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
@@ -493,6 +557,7 @@ stream_cursor(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
 	size_t n = strlen(sql) + 64;
 	char *decl = malloc(n);
 	PGresult *res;
+	int outstanding = 0;
 	bool ok = false;
 
 	if (decl == NULL) {
@@ -509,33 +574,41 @@ stream_cursor(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
 	if (res == NULL)
 		goto rollback;
 	PQclear(res);
-	for (;;) {
-		int k;
-
-		res = tsm_q_exec(q, fetch, NULL);
-		if (res == NULL)
-			goto rollback;
-		k = PQntuples(res);
-		for (int r = 0; r < k; r++)
-			if (!sink_row(s, res, r)) {
-				PQclear(res);
-				goto rollback;
-			}
-		if (k < q->fetch_size) {
-			bool end = sink_end(s, res);
+	if (!PQenterPipelineMode(q->conn)) {
+		tsm_report_result(q->conn, NULL, NULL);
+		goto rollback;
+	}
+	ok = send_fetch(q->conn, fetch);
+	outstanding = ok;
+	if (ok && send_fetch(q->conn, fetch))
+		outstanding++;
+	else
+		ok = false;
+	ok = drain_fetches(q, fetch, s, &outstanding) && ok;
+	/* End the pipeline: a sync, then its result. */
+	if (PQpipelineSync(q->conn)) {
+		while ((res = PQgetResult(q->conn)) != NULL ||
+		    PQpipelineStatus(q->conn) != PQ_PIPELINE_OFF) {
+			ExecStatusType st = res ? PQresultStatus(res) :
+			    PGRES_EMPTY_QUERY;
 
 			PQclear(res);
-			if (!end)
-				goto rollback;
-			break;
+			if (st == PGRES_PIPELINE_SYNC) {
+				PQexitPipelineMode(q->conn);
+				break;
+			}
+			if (res == NULL && PQstatus(q->conn) == CONNECTION_BAD)
+				break;
 		}
-		PQclear(res);
 	}
+	if (!ok)
+		goto rollback;
 	if (!tsm_command(q->conn, "CLOSE tsm_query_cursor", 0, NULL))
 		goto rollback;
 	ok = !own || tsm_command(q->conn, "COMMIT", 0, NULL);
 	goto out;
 rollback:
+	ok = false;
 	if (own && PQstatus(q->conn) == CONNECTION_OK) {
 		res = PQexec(q->conn, "ROLLBACK");
 		PQclear(res);
@@ -543,6 +616,219 @@ rollback:
 out:
 	free(decl);
 	return ok;
+}
+
+/* The value of a hexadecimal digit, or -1. */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Undoes the backslash escapes of COPY's text format in s[0..len) into
+ * out (at least len bytes); returns the new length.
+ */
+static size_t
+copy_unescape(const char *s, size_t len, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c != '\\' || i + 1 == len) {
+			out[o++] = c;
+			continue;
+		}
+		c = s[++i];
+		switch (c) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'v': out[o++] = '\v'; break;
+		case 'x': {
+			int v = 0, k = 0;
+
+			while (k < 2 && i + 1 < len && hexval(s[i + 1]) >= 0)
+				v = v * 16 + hexval(s[++i]), k++;
+			out[o++] = k ? (char)v : 'x';
+			break;
+		}
+		default:
+			if (c >= '0' && c <= '7') {
+				int v = c - '0';
+
+				for (int k = 1; k < 3 && i + 1 < len &&
+				    s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
+					v = v * 8 + (s[++i] - '0');
+				out[o++] = (char)v;
+			} else {
+				out[o++] = c;
+			}
+		}
+	}
+	return o;
+}
+
+/*
+ * Writes one row of COPY's text format (without its newline): fields cut
+ * at tabs, "\\N" for NULL, escapes undone (into scratch) only where the
+ * line has a backslash at all.
+ */
+static bool
+copy_row(struct sink *s, char *line, size_t len, char **scratch,
+    size_t *scap)
+{
+	bool escaped = memchr(line, '\\', len) != NULL;
+	const char *p = line, *end = line + len;
+	int i;
+
+	if (escaped && *scap < len + 1) {
+		char *n = realloc(*scratch, len + 1);
+
+		if (n == NULL) {
+			tsm_error("out of memory");
+			return false;
+		}
+		*scratch = n;
+		*scap = len + 1;
+	}
+	for (i = 0; i < s->ncols; i++) {
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		size_t fl = tab ? (size_t)(tab - p) : (size_t)(end - p);
+
+		if (tab == NULL && i + 1 < s->ncols)
+			break;
+		if (escaped && fl == 2 && p[0] == '\\' && p[1] == 'N') {
+			s->vals[i] = NULL;
+			s->lens[i] = 0;
+		} else if (escaped && memchr(p, '\\', fl) != NULL) {
+			/* Unescaped into the scratch at the same offset. */
+			char *o = *scratch + (p - line);
+
+			s->lens[i] = copy_unescape(p, fl, o);
+			s->vals[i] = o;
+		} else {
+			s->vals[i] = p;
+			s->lens[i] = fl;
+		}
+		p = tab ? tab + 1 : end;
+	}
+	if (i != s->ncols) {
+		tsm_error("internal: COPY gave %d columns of %d", i, s->ncols);
+		return false;
+	}
+	s->rows++;
+	return tsm_writer_row(s->q->w, s->vals, s->lens);
+}
+
+/* True if the statement is one that COPY ( ... ) TO STDOUT takes. */
+static bool
+copyable(const char *sql)
+{
+	static const char *const kw[] = { "SELECT", "WITH", "VALUES",
+	    "TABLE" };
+	const char *p = statement_start(sql);
+
+	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
+		size_t n = strlen(kw[i]);
+
+		if (strncasecmp(p, kw[i], n) == 0 && (p[n] == ' ' ||
+		    p[n] == '\n' || p[n] == '\t' || p[n] == '\r' || p[n] == '('))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Streams a statement without parameters through COPY ... TO STDOUT, the
+ * cheapest way rows leave the server: the columns' names and types come
+ * from describing the statement first.  Returns 0 when the statement is
+ * not one COPY takes (the caller streams rows instead).
+ */
+static int
+stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
+{
+	PGresult *res;
+	char *copy, *buf, *scratch = NULL;
+	size_t n = strlen(sql), scap = 0;
+	int len;
+	bool failed = false;
+
+	if (!copyable(sql))
+		return 0;
+	res = PQprepare(q->conn, "", sql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		tsm_report_result(q->conn, res, NULL);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	res = PQdescribePrepared(q->conn, "");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		tsm_report_result(q->conn, res, NULL);
+		PQclear(res);
+		return -1;
+	}
+	s->ncols = PQnfields(res);
+	if (s->ncols == 0 || !writer_for(q, res)) {
+		PQclear(res);
+		return s->ncols == 0 ? 0 : -1;
+	}
+	PQclear(res);
+	s->vals = calloc((size_t)s->ncols, sizeof(*s->vals));
+	s->lens = calloc((size_t)s->ncols, sizeof(*s->lens));
+	/* A trailing ";" would end the statement inside the parentheses. */
+	while (n > 0 && (sql[n - 1] == ';' || sql[n - 1] == ' ' ||
+	    sql[n - 1] == '\n' || sql[n - 1] == '\t' || sql[n - 1] == '\r'))
+		n--;
+	copy = malloc(n + 32);
+	if (copy == NULL || s->vals == NULL || s->lens == NULL) {
+		free(copy);
+		tsm_error("out of memory");
+		return -1;
+	}
+	/* The newline keeps a trailing "--" comment off the ")". */
+	snprintf(copy, n + 32, "COPY (%.*s\n) TO STDOUT", (int)n, sql);
+	res = PQexec(q->conn, copy);
+	free(copy);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		tsm_report_result(q->conn, res, NULL);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	while ((len = PQgetCopyData(q->conn, &buf, 0)) > 0) {
+		if (!failed) {
+			size_t l = (size_t)len;
+
+			if (l > 0 && buf[l - 1] == '\n')
+				l--;
+			if (!copy_row(s, buf, l, &scratch, &scap)) {
+				failed = true;
+				cancel_statement(q->conn);
+			}
+		}
+		PQfreemem(buf);
+	}
+	free(scratch);
+	while ((res = PQgetResult(q->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && !failed) {
+			tsm_report_result(q->conn, res, NULL);
+			failed = true;
+		}
+		PQclear(res);
+	}
+	return failed ? -1 : 1;
 }
 
 static long long
@@ -565,6 +851,19 @@ long long
 tsm_q_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p)
 {
 	return run_stream(q, sql, p, NULL, NULL);
+}
+
+long long
+tsm_q_stream_copy(struct tsm_qctx *q, const char *sql)
+{
+	struct sink s = { q, NULL, NULL, NULL, NULL, 0, 0 };
+	int rc = q->fetch_size > 0 ? 0 : stream_copy(q, sql, &s);
+
+	free(s.vals);
+	free(s.lens);
+	if (rc == 0)
+		return tsm_q_stream(q, sql, NULL);
+	return rc > 0 ? s.rows : -1;
 }
 
 long long

@@ -114,6 +114,13 @@ long long tsm_q_stream(struct tsm_qctx *q, const char *sql,
     const struct tsm_params *p);
 
 /*
+ * The same for a statement without parameters, through COPY ... TO
+ * STDOUT where COPY takes it (a SELECT, WITH, VALUES or TABLE; the rows
+ * path otherwise, or with a fetch size).
+ */
+long long tsm_q_stream_copy(struct tsm_qctx *q, const char *sql);
+
+/*
  * The same, but each row goes to fn (which returns false to stop, after
  * reporting).  fn sees the row as a PGresult of one or more rows and the
  * row's number in it.

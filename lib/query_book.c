@@ -221,7 +221,7 @@ tsm_q_sql_readonly(struct tsm_qctx *q, struct tsm_qargs *a)
 	ok = tsm_command(q->conn, "SELECT pg_catalog.set_config('search_path',"
 	    " pg_catalog.format('%I, %I', $1::text, $2::text), true)", 2,
 	    params);
-	ok = ok && tsm_q_stream(q, a->args[0], NULL) >= 0;
+	ok = ok && tsm_q_stream_copy(q, a->args[0]) >= 0;
 	if (PQstatus(q->conn) == CONNECTION_OK) {
 		res = PQexec(q->conn, "ROLLBACK");
 		PQclear(res);

@@ -131,7 +131,7 @@ struct cand {
 	enum tsm_source source;
 	const struct holding *h;	/* stored, computed: what it reads */
 	char aggregate[64];
-	char label[96];			/* for --explain */
+	char label[160];		/* for --explain */
 	bool has;
 	int64_t first, last;
 };
@@ -208,14 +208,22 @@ cover(struct cand *c, const struct holding *h, const struct tsm_timeframe *tf)
 	}
 }
 
+/* An aggregate of the catalog that answers an interval. */
+struct aggdef {
+	char name[64];
+	bool ticks;		/* made from ticks, else from 1m candles */
+	bool matonly;		/* answers only from what was refreshed */
+};
+
 /*
- * The aggregate of the catalog that answers tf for this instrument, as a
- * candidate; false when there is none (or a query failed: *err).
+ * Finds the aggregate of the catalog that answers tf; false when there
+ * is none (or a query failed: *err).  The catalog's candle aggregates
+ * read 1m candles (filter "timeframe = '1m'") or ticks; any other is not
+ * one tsm-query knows how to check, and is left aside.
  */
 static bool
-aggregate_candidate(struct tsm_qctx *q, const struct tsm_instrument *in,
-    const struct tsm_timeframe *tf, int64_t lo, int64_t hi,
-    const struct holding *h, int nh, struct cand *c, bool *err)
+find_aggregate(struct tsm_qctx *q, const struct tsm_timeframe *tf,
+    struct aggdef *a, bool *err)
 {
 	char *sql = tsm_q_sql(q, "query_aggregates.sql", NULL, 0);
 	PGresult *res = sql ? tsm_q_exec(q, sql, NULL) : NULL;
@@ -229,98 +237,243 @@ aggregate_candidate(struct tsm_qctx *q, const struct tsm_instrument *in,
 	for (int r = 0; r < PQntuples(res) && !found; r++) {
 		const char *name = PQgetvalue(res, r, 0);
 		const char *source = PQgetvalue(res, r, 1);
-		const char *filter = PQgetvalue(res, r, 2);
-		bool present = strcmp(PQgetvalue(res, r, 4), "t") == 0;
-		bool matonly = strcmp(PQgetvalue(res, r, 5), "t") == 0;
 		struct tsm_timeframe atf;
-		const struct holding *src = NULL;
 		const char *why;
 
 		if (!tsm_parse_timeframe(PQgetvalue(res, r, 3), &atf, &why) ||
 		    !same_interval(&atf, tf))
 			continue;
-		if (!present) {
+		if (strcmp(PQgetvalue(res, r, 4), "t") != 0) {
 			tsm_q_explain(q, "aggregate %s: listed in the catalog "
 			    "but not in the schema", name);
 			continue;
 		}
-		/* The catalog's candle aggregates read 1m candles or ticks. */
-		for (int i = 0; i < nh; i++) {
-			if (strcmp(source, "ticks") == 0 && h[i].ticks &&
-			    PQgetisnull(res, r, 2))
-				src = &h[i];
-			else if (strcmp(source, "candles") == 0 && !h[i].ticks &&
-			    strcmp(filter, "timeframe = '1m'") == 0 &&
-			    strcmp(h[i].code, "1m") == 0)
-				src = &h[i];
+		memset(a, 0, sizeof(*a));
+		if (strcmp(source, "ticks") == 0 && PQgetisnull(res, r, 2))
+			a->ticks = true;
+		else if (strcmp(source, "candles") != 0 ||
+		    strcmp(PQgetvalue(res, r, 2), "timeframe = '1m'") != 0) {
+			tsm_q_explain(q, "aggregate %s: made from %s where %s, "
+			    "which tsm-query does not route to", name, source,
+			    PQgetvalue(res, r, 2));
+			continue;
 		}
-		memset(c, 0, sizeof(*c));
-		c->source = TSM_SRC_AGGREGATE;
-		snprintf(c->aggregate, sizeof(c->aggregate), "%s", name);
-		snprintf(c->label, sizeof(c->label), "aggregate %s (%s of %s)",
-		    name, q->backend == TSM_BACKEND_TIMESCALEDB ?
-		    "continuous aggregate" : "rollup table",
-		    strcmp(source, "ticks") == 0 ? "ticks" : "1m candles");
+		snprintf(a->name, sizeof(a->name), "%s", name);
+		a->matonly = strcmp(PQgetvalue(res, r, 5), "t") == 0;
 		found = true;
-		if (src == NULL || !src->in_range)
-			break;
-		if (!matonly) {
-			/* It answers from unmaterialised rows as well. */
-			cover(c, src, tf);
-			break;
-		}
-		/* Only what was refreshed: read what it holds. */
-		{
-			struct tsm_sql_var v = { "aggregate", name };
-			struct tsm_params p;
-			char *s2 = tsm_q_sql(q, "query_aggregate_span.sql", &v, 1);
-			PGresult *span;
-
-			if (s2 == NULL) {
-				*err = true;
-				break;
-			}
-			tsm_params_init(&p);
-			tsm_param_int(&p, in->id);
-			tsm_param_time(&p, lo);
-			tsm_param_time(&p, hi);
-			span = tsm_q_exec(q, s2, &p);
-			free(s2);
-			if (span == NULL) {
-				*err = true;
-				break;
-			}
-			c->has = !PQgetisnull(span, 0, 0) &&
-			    tsm_q_time_value(PQgetvalue(span, 0, 0), &c->first) &&
-			    tsm_q_time_value(PQgetvalue(span, 0, 1), &c->last);
-			PQclear(span);
-			if (c->has && (c->first != tsm_timeframe_floor(tf,
-			    src->first) || c->last != tsm_timeframe_floor(tf,
-			    src->last))) {
-				char a[TSM_TIME_BUFSZ], b[TSM_TIME_BUFSZ];
-				char d[TSM_TIME_BUFSZ], e[TSM_TIME_BUFSZ];
-
-				tsm_q_explain(q, "%s is behind its source: it "
-				    "holds %s to %s, its source makes %s to %s "
-				    "(tsm-compress refresh brings it up to date)",
-				    c->label, show_time(c->first, a),
-				    show_time(c->last, b),
-				    show_time(tsm_timeframe_floor(tf, src->first),
-				    d), show_time(tsm_timeframe_floor(tf,
-				    src->last), e));
-			}
-			break;
-		}
 	}
 	PQclear(res);
-	return found && !*err;
+	return found;
+}
+
+/* "aggregate candles_1h (rollup table of 1m candles)", for --explain. */
+static void
+aggregate_label(const struct tsm_qctx *q, const struct aggdef *a, char *buf,
+    size_t n)
+{
+	snprintf(buf, n, "aggregate %s (%s of %s)", a->name,
+	    q->backend == TSM_BACKEND_TIMESCALEDB ? "continuous aggregate" :
+	    "rollup table", a->ticks ? "ticks" : "1m candles");
+}
+
+/*
+ * The first and last bucket that the aggregate holds for the instrument
+ * in [lo, hi); false when it holds none (or a query failed: *err).
+ */
+static bool
+aggregate_span(struct tsm_qctx *q, const struct tsm_instrument *in,
+    const struct aggdef *a, int64_t lo, int64_t hi, int64_t *first,
+    int64_t *last, bool *err)
+{
+	struct tsm_sql_var v = { "aggregate", a->name };
+	struct tsm_params p;
+	char *sql = tsm_q_sql(q, "query_aggregate_span.sql", &v, 1);
+	PGresult *res;
+	bool has;
+
+	if (sql == NULL) {
+		*err = true;
+		return false;
+	}
+	tsm_params_init(&p);
+	tsm_param_int(&p, in->id);
+	tsm_param_time(&p, lo);
+	tsm_param_time(&p, hi);
+	res = tsm_q_exec(q, sql, &p);
+	free(sql);
+	if (res == NULL) {
+		*err = true;
+		return false;
+	}
+	has = !PQgetisnull(res, 0, 0) &&
+	    tsm_q_time_value(PQgetvalue(res, 0, 0), first) &&
+	    tsm_q_time_value(PQgetvalue(res, 0, 1), last);
+	PQclear(res);
+	return has;
+}
+
+/*
+ * The codes a timeframe may be stored under: "1h" and "60m", "1d" and
+ * "24h" and "1440m".  Writes the text of a text[] into buf.
+ */
+static void
+equivalent_codes(const struct tsm_timeframe *tf, char *buf, size_t n)
+{
+	static const struct { int64_t usecs; char unit; } units[] = {
+		{ INT64_C(60000000), 'm' }, { INT64_C(3600000000), 'h' },
+		{ INT64_C(86400000000), 'd' }, { INT64_C(604800000000), 'w' },
+	};
+	size_t l;
+
+	if (tf->months > 0) {
+		snprintf(buf, n, "{%dM}", (int)tf->months);
+		return;
+	}
+	snprintf(buf, n, "{");
+	for (int i = 0; i < 4; i++) {
+		if (tf->usecs % units[i].usecs != 0)
+			continue;
+		l = strlen(buf);
+		snprintf(buf + l, n - l, "%s%lld%c", l > 1 ? "," : "",
+		    (long long)(tf->usecs / units[i].usecs), units[i].unit);
+	}
+	l = strlen(buf);
+	snprintf(buf + l, n - l, "}");
+}
+
+/*
+ * The fast way to the aggregate.  Planning a statement over every
+ * partition of candles costs a fresh connection tens of milliseconds,
+ * more than reading a year of hourly bars; so the aggregate's own span
+ * comes first (one index probe), then probes bounded in time at its
+ * edges: if the instrument holds nothing outside that span, the aggregate
+ * covers all there is, and only candles stored at the interval in both
+ * its first and last bucket come before it.  Returns 1 when the route is
+ * chosen, 0 when the edges hold more (the caller looks at every source),
+ * -1 after reporting an error.
+ */
+static int
+fast_route(struct tsm_qctx *q, const struct tsm_instrument *in,
+    const struct aggdef *a, enum tsm_source want, struct tsm_route *r)
+{
+	const struct tsm_timeframe *tf = &r->tf;
+	int64_t first, last, first_end, last_end;
+	char label[160], codes[96], x[TSM_TIME_BUFSZ], y[TSM_TIME_BUFSZ];
+	struct tsm_params p;
+	PGresult *res;
+	char *sql;
+	bool err = false, before, after;
+
+	aggregate_label(q, a, label, sizeof(label));
+	if (!aggregate_span(q, in, a, r->lo, r->hi, &first, &last, &err))
+		return err ? -1 : 0;
+	tsm_q_explain(q, "%s: %s to %s", label, show_time(first, x),
+	    show_time(last, y));
+	r->first = first;
+	r->last = last;
+	if (want == TSM_SRC_AGGREGATE) {
+		r->source = TSM_SRC_AGGREGATE;
+		snprintf(r->aggregate, sizeof(r->aggregate), "%s", a->name);
+		tsm_q_explain(q, "answered by %s: --source asked for it", label);
+		return 1;
+	}
+	first_end = tsm_bucket_next(tf, first);
+	last_end = tsm_bucket_next(tf, last);
+	equivalent_codes(tf, codes, sizeof(codes));
+	sql = tsm_q_sql(q, "query_route_edges.sql", NULL, 0);
+	if (sql == NULL)
+		return -1;
+	tsm_params_init(&p);
+	tsm_param_int(&p, in->id);
+	tsm_param_time(&p, r->lo);
+	tsm_param_time(&p, r->hi);
+	tsm_param_time(&p, first);
+	tsm_param_time(&p, last_end);
+	tsm_param_time(&p, first_end);
+	tsm_param_time(&p, last);
+	tsm_param_raw(&p, TSM_OID_TEXTARRAY, codes);
+	res = tsm_q_exec(q, sql, &p);
+	free(sql);
+	if (res == NULL)
+		return -1;
+	before = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	after = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	if (before || after) {
+		tsm_q_explain(q, "%s %s holds data %s the aggregate's bars: "
+		    "every source is looked at", in->exchange, in->symbol,
+		    before ? (after ? "before and after" : "before") : "after");
+		PQclear(res);
+		return 0;
+	}
+	if (!PQgetisnull(res, 0, 2) && !PQgetisnull(res, 0, 3) &&
+	    strcmp(PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3)) == 0) {
+		r->source = TSM_SRC_STORED;
+		snprintf(r->stored_tf, sizeof(r->stored_tf), "%s",
+		    PQgetvalue(res, 0, 2));
+		tsm_q_explain(q, "answered by stored %s candles: they are there "
+		    "from the aggregate's first bar to its last, and nothing is "
+		    "outside", r->stored_tf);
+		PQclear(res);
+		return 1;
+	}
+	PQclear(res);
+	tsm_q_explain(q, "stored %s candles: not at both ends", tf->code);
+	r->source = TSM_SRC_AGGREGATE;
+	snprintf(r->aggregate, sizeof(r->aggregate), "%s", a->name);
+	tsm_q_explain(q, "answered by %s: nothing of %s %s is outside its "
+	    "bars, and stored candles come first only where they cover them",
+	    label, in->exchange, in->symbol);
+	return 1;
+}
+
+/*
+ * The aggregate as a candidate among every source: it covers what its
+ * source covers where it answers from rows not yet materialised, else
+ * what it holds (a rollup that is behind its source covers less).
+ */
+static void
+aggregate_candidate(struct tsm_qctx *q, const struct tsm_instrument *in,
+    const struct tsm_timeframe *tf, int64_t lo, int64_t hi,
+    const struct holding *h, int nh, const struct aggdef *a, struct cand *c,
+    bool *err)
+{
+	const struct holding *src = NULL;
+
+	for (int i = 0; i < nh; i++)
+		if (a->ticks ? h[i].ticks :
+		    (!h[i].ticks && strcmp(h[i].code, "1m") == 0))
+			src = &h[i];
+	memset(c, 0, sizeof(*c));
+	c->source = TSM_SRC_AGGREGATE;
+	snprintf(c->aggregate, sizeof(c->aggregate), "%s", a->name);
+	aggregate_label(q, a, c->label, sizeof(c->label));
+	if (src == NULL || !src->in_range)
+		return;
+	if (!a->matonly) {
+		cover(c, src, tf);
+		return;
+	}
+	c->has = aggregate_span(q, in, a, lo, hi, &c->first, &c->last, err);
+	if (c->has && (c->first != tsm_timeframe_floor(tf, src->first) ||
+	    c->last != tsm_timeframe_floor(tf, src->last))) {
+		char w[TSM_TIME_BUFSZ], x[TSM_TIME_BUFSZ];
+		char y[TSM_TIME_BUFSZ], z[TSM_TIME_BUFSZ];
+
+		tsm_q_explain(q, "%s is behind its source: it holds %s to %s, "
+		    "its source makes %s to %s (tsm-compress refresh brings it "
+		    "up to date)", c->label, show_time(c->first, w),
+		    show_time(c->last, x),
+		    show_time(tsm_timeframe_floor(tf, src->first), y),
+		    show_time(tsm_timeframe_floor(tf, src->last), z));
+	}
 }
 
 /* Lists the candidates for tf, in order of preference. */
 static int
 candidates(struct tsm_qctx *q, const struct tsm_instrument *in,
     const struct tsm_timeframe *tf, int64_t lo, int64_t hi,
-    const struct holding *h, int nh, struct cand *c, bool *err)
+    const struct holding *h, int nh, const struct aggdef *agg,
+    struct cand *c, bool *err)
 {
 	int n = 0;
 	const struct holding *order[MAXCAND];
@@ -337,10 +490,16 @@ candidates(struct tsm_qctx *q, const struct tsm_instrument *in,
 			n++;
 			break;
 		}
-	if (aggregate_candidate(q, in, tf, lo, hi, h, nh, &c[n], err))
+	if (n == 0)
+		tsm_q_explain(q, "stored %s candles: none", tf->code);
+	if (agg != NULL) {
+		aggregate_candidate(q, in, tf, lo, hi, h, nh, agg, &c[n], err);
+		if (*err)
+			return -1;
 		n++;
-	if (*err)
-		return -1;
+	} else {
+		tsm_q_explain(q, "no aggregate answers %s", tf->code);
+	}
 	/* Computed: ticks first, then finer timeframes, finest first. */
 	for (int i = 0; i < nh; i++)
 		if (h[i].ticks)
@@ -519,7 +678,8 @@ tsm_route(struct tsm_qctx *q, const struct tsm_instrument *in,
 	struct cand c[MAXCAND];
 	char a[TSM_TIME_BUFSZ], b[TSM_TIME_BUFSZ];
 	const char *why;
-	bool err = false, any = false;
+	struct aggdef agg;
+	bool err = false, any = false, has_agg;
 	int nh, nc, i;
 
 	memset(r, 0, sizeof(*r));
@@ -531,16 +691,26 @@ tsm_route(struct tsm_qctx *q, const struct tsm_instrument *in,
 	tsm_q_explain(q, "%s %s, %s bars opening from %s to %s",
 	    in->exchange, in->symbol, tf->code, show_time(r->lo, a),
 	    show_time(r->hi, b));
+	has_agg = find_aggregate(q, tf, &agg, &err);
+	if (err)
+		return false;
+	if (has_agg && (want == TSM_SRC_AUTO || want == TSM_SRC_AGGREGATE)) {
+		int rc = fast_route(q, in, &agg, want, r);
+
+		if (rc != 0)
+			return rc > 0;
+	}
 	nh = read_holdings(q, in, r->lo, r->hi, h, MAXCAND);
 	if (nh < 0)
 		return false;
-	nc = candidates(q, in, tf, r->lo, r->hi, h, nh, c, &err);
+	nc = candidates(q, in, tf, r->lo, r->hi, h, nh, has_agg ? &agg : NULL,
+	    c, &err);
 	if (nc < 0)
 		return false;
 	i = pick(q, c, nc, want, &why);
 	if (i >= 0) {
 		take(r, &c[i]);
-		tsm_q_explain(q, "answered from %s: %s", c[i].label,
+		tsm_q_explain(q, "answered by %s: %s", c[i].label,
 		    want == TSM_SRC_AUTO ? why : "--source asked for it");
 		return true;
 	}
