@@ -613,8 +613,7 @@ main(int argc, char **argv)
 	q.conn = tsm_connect(&co);
 	if (q.conn == NULL)
 		return TSM_EXIT_CONNECT;
-	ok = tsm_q_open(&q);
-	if (ok && cmd->tables[0] != NULL) {
+	{
 		const char *tables[8];
 		int n = 0;
 
@@ -624,7 +623,7 @@ main(int argc, char **argv)
 		}
 		if (a.watchlist != NULL)
 			tables[n++] = "watchlists";
-		ok = tsm_q_require_select(&q, tables, n);
+		ok = tsm_q_open(&q, tables, n);
 	}
 	ok = ok && cmd->fn(&q, &a);
 	if (!tsm_q_finish(&q))

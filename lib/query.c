@@ -37,57 +37,6 @@ report_grant(struct tsm_qctx *q, const char *role, const char *priv,
 	    q->schema);
 }
 
-bool
-tsm_q_open(struct tsm_qctx *q)
-{
-	const char *params[1] = { q->schema };
-	struct tsm_schema_state st;
-	PGresult *res;
-	static const char *const base[] = { "schema_migrations", "meta" };
-
-	/*
-	 * JIT is off for the session: the queries here are short or
-	 * streamed, and compiling them costs more than it saves (it doubled
-	 * latest across a thousand instruments).
-	 */
-	res = tsm_query(q->conn,
-	    "SELECT n.oid IS NOT NULL,"
-	    "       n.oid IS NULL OR"
-	    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE'),"
-	    "       current_user,"
-	    "       (SELECT x.nspname FROM pg_catalog.pg_extension e"
-	    "        JOIN pg_catalog.pg_namespace x ON x.oid = e.extnamespace"
-	    "        WHERE e.extname = 'timescaledb'),"
-	    "       pg_catalog.set_config('jit', 'off', false),"
-	    "       pg_catalog.quote_ident($1)"
-	    " FROM (SELECT) AS one"
-	    " LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1",
-	    1, params);
-	if (res == NULL)
-		return false;
-	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
-		report_grant(q, PQgetvalue(res, 0, 2), "USAGE", "schema",
-		    PQgetvalue(res, 0, 5));
-		PQclear(res);
-		return false;
-	}
-	snprintf(q->ext, sizeof(q->ext), "%s", PQgetvalue(res, 0, 3));
-	PQclear(res);
-	if (!tsm_q_require_select(q, base, 2))
-		return false;
-	if (!tsm_schema_require(q->conn, q->schema, &st))
-		return false;
-	q->backend = st.backend;
-	if (q->backend == TSM_BACKEND_TIMESCALEDB && q->ext[0] == '\0') {
-		tsm_error("schema \"%s\" was made for TimescaleDB, which is not "
-		    "installed in database \"%s\"", q->schema, PQdb(q->conn));
-		tsm_hint("CREATE EXTENSION timescaledb, or restore the "
-		    "database where it is installed");
-		return false;
-	}
-	return true;
-}
-
 char *
 tsm_q_text_array(const char *const *items, int n)
 {
@@ -118,40 +67,84 @@ tsm_q_text_array(const char *const *items, int n)
 }
 
 bool
-tsm_q_require_select(struct tsm_qctx *q, const char *const *tables, int n)
+tsm_q_open(struct tsm_qctx *q, const char *const *tables, int n)
 {
-	char *arr = tsm_q_text_array(tables, n);
+	const char *base[] = { "schema_migrations", "meta" };
+	const char *all[18];
 	const char *params[2];
+	struct tsm_schema_state st;
 	PGresult *res;
-	bool ok = true;
+	char *arr;
+	int k = 0;
 
+	for (int i = 0; i < 2; i++)
+		all[k++] = base[i];
+	for (int i = 0; i < n && k < 18; i++)
+		all[k++] = tables[i];
+	arr = tsm_q_text_array(all, k);
 	if (arr == NULL) {
 		tsm_error("out of memory");
 		return false;
 	}
 	params[0] = q->schema;
 	params[1] = arr;
-	/* A table that is not there is left to the query that needs it. */
+	/*
+	 * One round trip for what a fresh connection must learn: whether the
+	 * role may use the schema and read the tables (a table that is not
+	 * there is left to the query that needs it), and where TimescaleDB
+	 * is.  JIT is off for the session: the queries here are short or
+	 * streamed, and compiling them costs more than it saves (it doubled
+	 * latest across a thousand instruments).
+	 */
 	res = tsm_query(q->conn,
-	    "SELECT pg_catalog.format('%I.%I', $1, t), current_user,"
-	    "       CASE c.relkind WHEN 'v' THEN 'view'"
-	    "       WHEN 'm' THEN 'materialized view' ELSE 'table' END"
-	    " FROM pg_catalog.unnest($2::text[]) WITH ORDINALITY AS u (t, k)"
-	    " JOIN pg_catalog.pg_namespace n ON n.nspname = $1"
-	    " JOIN pg_catalog.pg_class c ON c.relname = u.t"
-	    "      AND c.relnamespace = n.oid"
-	    " WHERE NOT pg_catalog.has_table_privilege(c.oid, 'SELECT')"
-	    " ORDER BY u.k LIMIT 1", 2, params);
+	    "SELECT n.oid IS NULL OR"
+	    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE'),"
+	    "       current_user, pg_catalog.quote_ident($1),"
+	    "       (SELECT x.nspname FROM pg_catalog.pg_extension e"
+	    "        JOIN pg_catalog.pg_namespace x ON x.oid = e.extnamespace"
+	    "        WHERE e.extname = 'timescaledb'),"
+	    "       pg_catalog.set_config('jit', 'off', false),"
+	    "       lack.name, lack.kind"
+	    " FROM (SELECT) AS one"
+	    " LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1"
+	    " LEFT JOIN LATERAL ("
+	    "   SELECT pg_catalog.format('%I.%I', $1, u.t) AS name,"
+	    "          CASE c.relkind WHEN 'v' THEN 'view'"
+	    "          WHEN 'm' THEN 'materialized view' ELSE 'table' END"
+	    "          AS kind"
+	    "   FROM pg_catalog.unnest($2::text[]) WITH ORDINALITY AS u (t, k)"
+	    "   JOIN pg_catalog.pg_class c ON c.relname = u.t"
+	    "        AND c.relnamespace = n.oid"
+	    "   WHERE NOT pg_catalog.has_table_privilege(c.oid, 'SELECT')"
+	    "   ORDER BY u.k LIMIT 1) AS lack ON true", 2, params);
 	free(arr);
 	if (res == NULL)
 		return false;
-	if (PQntuples(res) > 0) {
-		report_grant(q, PQgetvalue(res, 0, 1), "SELECT",
-		    PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 0));
-		ok = false;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		report_grant(q, PQgetvalue(res, 0, 1), "USAGE", "schema",
+		    PQgetvalue(res, 0, 2));
+		PQclear(res);
+		return false;
 	}
+	if (!PQgetisnull(res, 0, 5)) {
+		report_grant(q, PQgetvalue(res, 0, 1), "SELECT",
+		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 5));
+		PQclear(res);
+		return false;
+	}
+	snprintf(q->ext, sizeof(q->ext), "%s", PQgetvalue(res, 0, 3));
 	PQclear(res);
-	return ok;
+	if (!tsm_schema_require(q->conn, q->schema, &st))
+		return false;
+	q->backend = st.backend;
+	if (q->backend == TSM_BACKEND_TIMESCALEDB && q->ext[0] == '\0') {
+		tsm_error("schema \"%s\" was made for TimescaleDB, which is not "
+		    "installed in database \"%s\"", q->schema, PQdb(q->conn));
+		tsm_hint("CREATE EXTENSION timescaledb, or restore the "
+		    "database where it is installed");
+		return false;
+	}
+	return true;
 }
 
 void

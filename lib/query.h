@@ -40,19 +40,13 @@ struct tsm_qctx {
 };
 
 /*
- * Checks that the role may use the schema, that the schema is tsm's and
- * current (tsm_schema_require), and reads the backend.  False after
- * reporting what is wrong and what to do.
+ * Checks that the role may use the schema and SELECT from tables (names
+ * within the schema; schema_migrations and meta always), that the
+ * schema is tsm's and current (tsm_schema_require), and reads the
+ * backend.  False after reporting what is wrong and what to do: the role
+ * and the grant it lacks, or to run tsm-init.
  */
-bool tsm_q_open(struct tsm_qctx *q);
-
-/*
- * Checks that the role may SELECT from each of the tables (names within
- * the schema); reports the first it may not read, naming the role and
- * the grant it lacks.
- */
-bool tsm_q_require_select(struct tsm_qctx *q, const char *const *tables,
-    int n);
+bool tsm_q_open(struct tsm_qctx *q, const char *const *tables, int n);
 
 /* Typed parameters of a statement; at most TSM_Q_MAXPARAMS. */
 #define TSM_Q_MAXPARAMS 16

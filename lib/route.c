@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "route.h"
@@ -12,6 +13,16 @@
 
 #define USECS_PER_DAY	(INT64_C(86400) * 1000000)
 #define MAXCAND		48
+
+/* Now, from this machine's clock, in microseconds. */
+static int64_t
+now_usecs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 bool
 tsm_source_parse(const char *s, enum tsm_source *out)
@@ -208,6 +219,35 @@ cover(struct cand *c, const struct holding *h, const struct tsm_timeframe *tf)
 	}
 }
 
+/*
+ * The codes a timeframe may be stored under: "1h" and "60m", "1d" and
+ * "24h" and "1440m".  Writes the text of a text[] into buf.
+ */
+static void
+equivalent_codes(const struct tsm_timeframe *tf, char *buf, size_t n)
+{
+	static const struct { int64_t usecs; char unit; } units[] = {
+		{ INT64_C(60000000), 'm' }, { INT64_C(3600000000), 'h' },
+		{ INT64_C(86400000000), 'd' }, { INT64_C(604800000000), 'w' },
+	};
+	size_t l;
+
+	if (tf->months > 0) {
+		snprintf(buf, n, "{%dM}", (int)tf->months);
+		return;
+	}
+	snprintf(buf, n, "{");
+	for (int i = 0; i < 4; i++) {
+		if (tf->usecs % units[i].usecs != 0)
+			continue;
+		l = strlen(buf);
+		snprintf(buf + l, n - l, "%s%lld%c", l > 1 ? "," : "",
+		    (long long)(tf->usecs / units[i].usecs), units[i].unit);
+	}
+	l = strlen(buf);
+	snprintf(buf + l, n - l, "}");
+}
+
 /* An aggregate of the catalog that answers an interval. */
 struct aggdef {
 	char name[64];
@@ -226,9 +266,16 @@ find_aggregate(struct tsm_qctx *q, const struct tsm_timeframe *tf,
     struct aggdef *a, bool *err)
 {
 	char *sql = tsm_q_sql(q, "query_aggregates.sql", NULL, 0);
-	PGresult *res = sql ? tsm_q_exec(q, sql, NULL) : NULL;
+	struct tsm_params p;
+	char codes[96];
+	PGresult *res = NULL;
 	bool found = false;
 
+	equivalent_codes(tf, codes, sizeof(codes));
+	tsm_params_init(&p);
+	tsm_param_raw(&p, TSM_OID_TEXTARRAY, codes);
+	if (sql != NULL)
+		res = tsm_q_exec(q, sql, &p);
 	free(sql);
 	if (res == NULL) {
 		*err = true;
@@ -313,35 +360,6 @@ aggregate_span(struct tsm_qctx *q, const struct tsm_instrument *in,
 }
 
 /*
- * The codes a timeframe may be stored under: "1h" and "60m", "1d" and
- * "24h" and "1440m".  Writes the text of a text[] into buf.
- */
-static void
-equivalent_codes(const struct tsm_timeframe *tf, char *buf, size_t n)
-{
-	static const struct { int64_t usecs; char unit; } units[] = {
-		{ INT64_C(60000000), 'm' }, { INT64_C(3600000000), 'h' },
-		{ INT64_C(86400000000), 'd' }, { INT64_C(604800000000), 'w' },
-	};
-	size_t l;
-
-	if (tf->months > 0) {
-		snprintf(buf, n, "{%dM}", (int)tf->months);
-		return;
-	}
-	snprintf(buf, n, "{");
-	for (int i = 0; i < 4; i++) {
-		if (tf->usecs % units[i].usecs != 0)
-			continue;
-		l = strlen(buf);
-		snprintf(buf + l, n - l, "%s%lld%c", l > 1 ? "," : "",
-		    (long long)(tf->usecs / units[i].usecs), units[i].unit);
-	}
-	l = strlen(buf);
-	snprintf(buf + l, n - l, "}");
-}
-
-/*
  * The fast way to the aggregate.  Planning a statement over every
  * partition of candles costs a fresh connection tens of milliseconds,
  * more than reading a year of hourly bars; so the aggregate's own span
@@ -357,7 +375,7 @@ fast_route(struct tsm_qctx *q, const struct tsm_instrument *in,
     const struct aggdef *a, enum tsm_source want, struct tsm_route *r)
 {
 	const struct tsm_timeframe *tf = &r->tf;
-	int64_t first, last, first_end, last_end;
+	int64_t first, last, first_end, last_end, after_hi;
 	char label[160], codes[96], x[TSM_TIME_BUFSZ], y[TSM_TIME_BUFSZ];
 	struct tsm_params p;
 	PGresult *res;
@@ -379,6 +397,17 @@ fast_route(struct tsm_qctx *q, const struct tsm_instrument *in,
 	}
 	first_end = tsm_bucket_next(tf, first);
 	last_end = tsm_bucket_next(tf, last);
+	/*
+	 * After the aggregate's last bar, look up to a day past now, not
+	 * into the partitions made ahead for the weeks to come: data stamped
+	 * later than that is not data, and planning the empty partitions of
+	 * the next four weeks would cost more than all the rest.
+	 */
+	after_hi = now_usecs() + INT64_C(86400000000);
+	if (after_hi < last_end)
+		after_hi = last_end;
+	if (after_hi > r->hi)
+		after_hi = r->hi;
 	equivalent_codes(tf, codes, sizeof(codes));
 	sql = tsm_q_sql(q, "query_route_edges.sql", NULL, 0);
 	if (sql == NULL)
@@ -386,7 +415,7 @@ fast_route(struct tsm_qctx *q, const struct tsm_instrument *in,
 	tsm_params_init(&p);
 	tsm_param_int(&p, in->id);
 	tsm_param_time(&p, r->lo);
-	tsm_param_time(&p, r->hi);
+	tsm_param_time(&p, after_hi);
 	tsm_param_time(&p, first);
 	tsm_param_time(&p, last_end);
 	tsm_param_time(&p, first_end);

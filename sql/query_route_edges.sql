@@ -1,8 +1,8 @@
 -- query_route_edges.sql: what tsm-query needs to know to answer from an
 -- aggregate whose bars of instrument $1 run from the bucket starting at
--- $4 (and ending at $6) to the bucket starting at $7 (and ending at $5),
--- within the range [$2, $3): whether the instrument holds anything
--- before $4 or from $5 on (candles of any interval, or ticks), and
+-- $4 (and ending at $6) to the bucket starting at $7 (and ending at $5):
+-- whether the instrument holds anything from $2 to before $4, or from $5
+-- to before $3 (candles of any interval, or ticks), and
 -- under which code candles stored at the interval (one of the codes $8,
 -- such as {1h,60m}) are there in the first and in the last bucket (NULL:
 -- they are not).
