@@ -69,6 +69,43 @@ name_known(struct tsm_qctx *q, const char *kind, const char *name)
 	return false;
 }
 
+/*
+ * Whether the rollups of a series can answer [from, to): always on
+ * TimescaleDB, whose continuous aggregates answer from rows not yet
+ * materialised too; on plain PostgreSQL when no write there waits in the
+ * log of invalidations (see query_invalidations.sql).  *raw is set when
+ * the stored rows must be summed instead.  False after an error.
+ */
+static bool
+rollup_check(struct tsm_qctx *q, const struct tsm_qargs *a, const char *kind,
+    bool *raw)
+{
+	char *sql;
+	struct tsm_params p;
+	PGresult *res;
+
+	*raw = false;
+	if (q->backend != TSM_BACKEND_NATIVE)
+		return true;
+	sql = tsm_q_sql(q, "query_invalidations.sql", NULL, 0);
+	if (sql == NULL)
+		return false;
+	tsm_params_init(&p);
+	tsm_param_text(&p, kind);
+	tsm_param_time(&p, a->from);
+	tsm_param_time(&p, a->to);
+	res = tsm_q_exec(q, sql, &p);
+	free(sql);
+	if (res == NULL)
+		return false;
+	*raw = !PQgetisnull(res, 0, 0);
+	PQclear(res);
+	if (*raw)
+		tsm_q_explain(q, "the rollups of %s wait for a refresh: summed "
+		    "from the stored rows", kind);
+	return true;
+}
+
 /* Adds --limit: a number, or NULL for none. */
 static void
 param_limit(struct tsm_params *p, long long limit)
@@ -108,17 +145,25 @@ bool
 tsm_q_sentiment(struct tsm_qctx *q, struct tsm_qargs *a)
 {
 	const char *view = a->nargs > 1 ? a->args[1] : "raw";
-	struct tsm_sql_var v = { "aggregate", a->by && strcmp(a->by, "hour") ==
-	    0 ? "sentiment_1h" : "sentiment_1d" };
+	bool hour = a->by != NULL && strcmp(a->by, "hour") == 0, raw = false;
+	struct tsm_sql_var v[3] = {
+		{ "aggregate", hour ? "sentiment_1h" : "sentiment_1d" },
+		{ "by", hour ? "hour" : "day" },
+		{ "raw", "false" },
+	};
 
 	if (!name_known(q, "sentiment", a->args[0]))
 		return false;
+	if ((strcmp(view, "trend") == 0 || (strcmp(view, "raw") == 0 &&
+	    a->by != NULL)) && !rollup_check(q, a, "sentiment", &raw))
+		return false;
+	v[2].value = raw ? "true" : "false";
 	if (strcmp(view, "raw") == 0)
-		return a->by ? run_named(q, a, "query_sentiment_by.sql", &v, 1,
+		return a->by ? run_named(q, a, "query_sentiment_by.sql", v, 3,
 		    NULL) : run_named(q, a, "query_sentiment_raw.sql", NULL, 0,
 		    NULL);
 	if (strcmp(view, "trend") == 0)
-		return run_named(q, a, "query_sentiment_trend.sql", &v, 1, NULL);
+		return run_named(q, a, "query_sentiment_trend.sql", v, 3, NULL);
 	if (strcmp(view, "by-source") == 0)
 		return run_named(q, a, "query_sentiment_by_source.sql", NULL, 0,
 		    NULL);
@@ -132,26 +177,34 @@ bool
 tsm_q_flows(struct tsm_qctx *q, struct tsm_qargs *a)
 {
 	const char *view = a->nargs > 1 ? a->args[1] : "history";
-	bool hour = a->by == NULL || strcmp(a->by, "hour") == 0;
-	struct tsm_sql_var agg = { "aggregate", hour ? "flows_1h" :
-	    "flows_1d" };
-	struct tsm_sql_var day = { "day", hour ? "false" : "true" };
+	bool hour = a->by == NULL || strcmp(a->by, "hour") == 0, raw = false;
+	struct tsm_sql_var v[4] = {
+		{ "aggregate", hour ? "flows_1h" : "flows_1d" },
+		{ "by", hour ? "hour" : "day" },
+		{ "day", hour ? "false" : "true" },
+		{ "raw", "false" },
+	};
 
 	if (!name_known(q, "flows", a->args[0]))
 		return false;
+	if ((strcmp(view, "net") == 0 || strcmp(view, "velocity") == 0 ||
+	    (strcmp(view, "history") == 0 && a->by != NULL)) &&
+	    !rollup_check(q, a, "flows", &raw))
+		return false;
+	v[3].value = raw ? "true" : "false";
 	if (strcmp(view, "history") == 0)
-		return a->by ? run_named(q, a, "query_flows_by.sql", &agg, 1,
+		return a->by ? run_named(q, a, "query_flows_by.sql", v, 4,
 		    NULL) : run_named(q, a, "query_flows_history.sql", NULL, 0,
 		    NULL);
 	if (strcmp(view, "whales") == 0)
 		return run_named(q, a, "query_flows_history.sql", NULL, 0,
 		    a->min_amount);
 	if (strcmp(view, "net") == 0)
-		return run_named(q, a, "query_flows_net.sql", &day, 1, NULL);
+		return run_named(q, a, "query_flows_net.sql", v, 4, NULL);
 	if (strcmp(view, "by-exchange") == 0)
 		return run_named(q, a, "query_flows_by_exchange.sql", NULL, 0,
 		    NULL);
-	return run_named(q, a, "query_flows_velocity.sql", &agg, 1, NULL);
+	return run_named(q, a, "query_flows_velocity.sql", v, 4, NULL);
 }
 
 bool

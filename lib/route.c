@@ -253,6 +253,7 @@ struct aggdef {
 	char name[64];
 	bool ticks;		/* made from ticks, else from 1m candles */
 	bool matonly;		/* answers only from what was refreshed */
+	bool untrusted;		/* writes logged and not refreshed into it */
 };
 
 /*
@@ -357,6 +358,50 @@ aggregate_span(struct tsm_qctx *q, const struct tsm_instrument *in,
 	    tsm_q_time_value(PQgetvalue(res, 0, 1), last);
 	PQclear(res);
 	return has;
+}
+
+/*
+ * On plain PostgreSQL, every write to a rollup's source is logged until
+ * it is refreshed into the rollup (003_invalidations.sql): a logged
+ * write in the range means the rollup cannot be trusted there, and the
+ * bars are aggregated on the fly.  A reader cannot refresh it.  False
+ * after reporting an error.
+ */
+static bool
+check_invalidations(struct tsm_qctx *q, struct aggdef *a, int64_t lo,
+    int64_t hi)
+{
+	char *sql;
+	struct tsm_params p;
+	PGresult *res;
+
+	if (q->backend != TSM_BACKEND_NATIVE)
+		return true;
+	sql = tsm_q_sql(q, "query_invalidations.sql", NULL, 0);
+	if (sql == NULL)
+		return false;
+	tsm_params_init(&p);
+	tsm_param_text(&p, a->ticks ? "ticks" : "candles");
+	tsm_param_time(&p, lo);
+	tsm_param_time(&p, hi);
+	res = tsm_q_exec(q, sql, &p);
+	free(sql);
+	if (res == NULL)
+		return false;
+	if (!PQgetisnull(res, 0, 0)) {
+		char x[TSM_TIME_BUFSZ], y[TSM_TIME_BUFSZ];
+		int64_t wlo = 0, whi = 0;
+
+		a->untrusted = true;
+		(void)tsm_q_time_value(PQgetvalue(res, 0, 0), &wlo);
+		(void)tsm_q_time_value(PQgetvalue(res, 0, 1), &whi);
+		tsm_q_explain(q, "rollup %s: writes from %s to %s are not "
+		    "refreshed into it yet (tsm.refresh_invalidated('%s') "
+		    "does it), so it is not used", a->name, show_time(wlo, x),
+		    show_time(whi, y), a->ticks ? "ticks" : "candles");
+	}
+	PQclear(res);
+	return true;
 }
 
 /*
@@ -476,7 +521,7 @@ aggregate_candidate(struct tsm_qctx *q, const struct tsm_instrument *in,
 	c->source = TSM_SRC_AGGREGATE;
 	snprintf(c->aggregate, sizeof(c->aggregate), "%s", a->name);
 	aggregate_label(q, a, c->label, sizeof(c->label));
-	if (src == NULL || !src->in_range)
+	if (src == NULL || !src->in_range || a->untrusted)
 		return;
 	if (!a->matonly) {
 		cover(c, src, tf);
@@ -721,9 +766,10 @@ tsm_route(struct tsm_qctx *q, const struct tsm_instrument *in,
 	    in->exchange, in->symbol, tf->code, show_time(r->lo, a),
 	    show_time(r->hi, b));
 	has_agg = find_aggregate(q, tf, &agg, &err);
-	if (err)
+	if (err || (has_agg && !check_invalidations(q, &agg, r->lo, r->hi)))
 		return false;
-	if (has_agg && (want == TSM_SRC_AUTO || want == TSM_SRC_AGGREGATE)) {
+	if (has_agg && !agg.untrusted &&
+	    (want == TSM_SRC_AUTO || want == TSM_SRC_AGGREGATE)) {
 		int rc = fast_route(q, in, &agg, want, r);
 
 		if (rc != 0)

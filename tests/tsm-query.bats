@@ -18,7 +18,7 @@ native() {
 
 # Loads a 1m candle CSV (timestamp,open,high,low,close,volume, zone-less
 # UTC) as candles of EXCHANGE SYMBOL, and brings the rollups up to date
-# on the native backend as a loader would.
+# on the native backend as a loader does (refresh_invalidated).
 load_csv() {
 	local file=$1 exchange=$2 symbol=$3
 	q -v native="$(native)" -v ex="$exchange" -v sym="$symbol" <<SQL
@@ -38,10 +38,7 @@ SELECT i.id, '1m', r.ts AT TIME ZONE 'UTC', r.open, r.high, r.low, r.close,
 FROM raw r JOIN tsm.instruments i ON i.exchange = :'ex' AND i.symbol = :'sym'
 ORDER BY r.ts;
 \\if :native
-SELECT tsm.refresh_aggregate(a.name, min(r.ts) AT TIME ZONE 'UTC',
-    max(r.ts) AT TIME ZONE 'UTC')
-FROM raw r, tsm.aggregates a WHERE a.source = 'candles'
-GROUP BY a.name \\g /dev/null
+SELECT tsm.refresh_invalidated('candles') \\g /dev/null
 \\endif
 SQL
 }
@@ -71,9 +68,7 @@ SELECT (SELECT id FROM tsm.instruments WHERE symbol = 'TEST'), '1m',
     99 + i, 101 + i, 1
 FROM generate_series(0, :n - 1) i;
 \if :native
-SELECT tsm.refresh_aggregate(name, '2024-03-04', '2024-03-04'::timestamptz
-    + :n * interval '1 minute')
-FROM tsm.aggregates WHERE source = 'candles' \g /dev/null
+SELECT tsm.refresh_invalidated('candles') \g /dev/null
 \endif
 SQL
 }
@@ -100,8 +95,7 @@ SELECT DISTINCT ON (r.id) i.id, r.ts AT TIME ZONE 'UTC', r.id, r.price, r.qty,
 FROM raw r JOIN tsm.instruments i ON i.symbol = 'BTCUSDT'
 ORDER BY r.id;
 \\if :native
-SELECT tsm.refresh_aggregate('ticks_1m', min(ts) AT TIME ZONE 'UTC',
-    max(ts) AT TIME ZONE 'UTC') FROM raw \\g /dev/null
+SELECT tsm.refresh_invalidated('ticks') \\g /dev/null
 \\endif
 SQL
 }
@@ -286,6 +280,7 @@ SQL
 	q -c "INSERT INTO tsm.candles (instrument_id, timeframe, time, open, high, low, close, volume)
 	    SELECT instrument_id, '1h', time, open, high, low, close, volume
 	    FROM tsm.candles_1h WHERE instrument_id = (SELECT id FROM tsm.instruments WHERE symbol = 'BTCUSDT')"
+	[ "$BACKEND" = native ] && q -c "SELECT tsm.refresh_invalidated('candles')" >/dev/null
 	run tsm-query ohlcv BTCUSDT -i 1h --explain
 	assert_status 0
 	assert_output_has "explain: answered by stored 1h candles"
@@ -340,6 +335,7 @@ SQL
 	q -c "INSERT INTO tsm.candles (instrument_id, timeframe, time, open, high, low, close, volume)
 	    SELECT instrument_id, '1h', time, open, high, low, close, volume
 	    FROM tsm.candles_1h WHERE time = '2024-03-04 03:00'"
+	[ "$BACKEND" = native ] && q -c "SELECT tsm.refresh_invalidated('candles')" >/dev/null
 	run tsm-query ohlcv TEST -i 1h --explain
 	assert_status 0
 	assert_output_has "answered by aggregate candles_1h"
@@ -352,7 +348,7 @@ SQL
 	assert_output_has "no stored source answers 4h bars of binance TEST"
 }
 
-@test "a rollup that is behind its source gives way to the computed answer" {
+@test "a rollup that waits for a refresh gives way to the computed answer" {
 	only_backend native
 	init_db
 	load_test 120
@@ -362,9 +358,19 @@ SQL
 	    FROM generate_series(0, 59) i"
 	run tsm-query ohlcv TEST -i 1h --explain
 	assert_status 0
-	assert_output_has "is behind its source: it holds 2024-03-04T00:00:00Z to 2024-03-04T01:00:00Z, its source makes 2024-03-04T00:00:00Z to 2024-03-04T02:00:00Z"
+	assert_output_has "explain: rollup candles_1h: writes from 2024-03-04T02:00:00Z to 2024-03-04T02:59:00Z are not refreshed into it yet"
 	assert_output_has "answered by computed from 1m candles"
 	[ "${lines[${#lines[@]}-1]}" = "2024-03-04T02:00:00Z,500,502,499,501,120" ]
+	# Once refreshed, the rollup answers again, the same.
+	q -c "SELECT tsm.refresh_invalidated('candles')" >/dev/null
+	run tsm-query ohlcv TEST -i 1h --explain
+	assert_output_has "answered by aggregate candles_1h"
+	[ "${lines[${#lines[@]}-1]}" = "2024-03-04T02:00:00Z,500,502,499,501,120" ]
+	# A rollup emptied behind the log's back is seen to be behind.
+	q -c "DELETE FROM tsm.candles_1h WHERE time = '2024-03-04 02:00'"
+	run tsm-query ohlcv TEST -i 1h --explain
+	assert_output_has "is behind its source: it holds 2024-03-04T00:00:00Z to 2024-03-04T01:00:00Z, its source makes 2024-03-04T00:00:00Z to 2024-03-04T02:00:00Z"
+	assert_output_has "answered by computed from 1m candles"
 }
 
 @test "1m candles from ticks: the aggregate and the computed answer agree" {
@@ -554,8 +560,7 @@ VALUES ('2024-03-01 10:05', 'BTC', 'twitter', 0.5, 'bullish', 10),
        ('2024-03-02 09:00', 'BTC', 'reddit', 0.75, 'bullish', 1),
        ('2024-03-01 10:00', 'ETH', 'twitter', 0.1, NULL, NULL);
 \if :native
-SELECT tsm.refresh_aggregate(name, '2024-03-01', '2024-03-03')
-FROM tsm.aggregates WHERE source = 'sentiment' \g /dev/null
+SELECT tsm.refresh_invalidated('sentiment') \g /dev/null
 \endif
 SQL
 	run tsm-query sentiment BTC
@@ -583,6 +588,10 @@ twitter,2,0.25,0,0.5,0,1,1" ]
 	[ "$(echo "$output" | cut -d, -f1-3)" = "source,time,score
 reddit,2024-03-02T09:00:00Z,0.75
 twitter,2024-03-01T11:10:00Z,0" ]
+	# A score written without a refresh counts at once, on both backends.
+	q -c "INSERT INTO tsm.sentiment (time, asset, source, score) VALUES ('2024-03-02 10:00', 'BTC', 'x', 0.5)"
+	run tsm-query sentiment BTC --by hour
+	[ "${lines[4]}" = "2024-03-02T10:00:00Z,1,0.5,0.5,0.5,0,0,1,," ]
 	run tsm-query sentiment BTX
 	assert_status 1
 	assert_output_has 'tsm-query: error: no sentiment for asset "BTX"'
@@ -601,8 +610,7 @@ VALUES ('2024-03-01 10:05', 'BTC', 'inflow', 'binance', 100, 6000000),
        ('2024-03-01 11:00', 'BTC', 'inflow', 'coinbase', 5, 300000),
        ('2024-03-02 08:00', 'BTC', 'outflow', 'coinbase', 40, 2400000);
 \if :native
-SELECT tsm.refresh_aggregate(name, '2024-03-01', '2024-03-03')
-FROM tsm.aggregates WHERE source = 'flows' \g /dev/null
+SELECT tsm.refresh_invalidated('flows') \g /dev/null
 \endif
 SQL
 	run tsm-query flows BTC -t
