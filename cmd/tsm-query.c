@@ -25,6 +25,7 @@
 #include "query.h"
 #include "route.h"
 #include "timeparse.h"
+#include "when.h"
 
 static void
 help(void)
@@ -218,53 +219,16 @@ enum {
 	OPT_WATCHLIST
 };
 
-/* Now, from this machine's clock, in microseconds. */
-static int64_t
-now_usecs(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Goes back from t by an age, months on the calendar of UTC. */
-static int64_t
-age_before(int64_t t, const struct tsm_age *age)
-{
-	const int64_t day = INT64_C(86400) * 1000000;
-
-	if (age->months != 0) {
-		int64_t days = t / day - (t % day < 0), tod = t - days * day;
-		int64_t month;
-		int y, m, d, dim;
-
-		tsm_civil_from_days(days, &y, &m, &d);
-		month = (int64_t)y * 12 + (m - 1) - age->months;
-		y = (int)(month / 12 - (month % 12 < 0));
-		m = (int)(month - (int64_t)y * 12) + 1;
-		/* The 31st of a 30-day month is its last day, as in SQL. */
-		dim = (int)(tsm_days_from_civil(m == 12 ? y + 1 : y,
-		    m == 12 ? 1 : m + 1, 1) - tsm_days_from_civil(y, m, 1));
-		if (d > dim)
-			d = dim;
-		t = tsm_days_from_civil(y, m, d) * day + tod;
-	}
-	return t - age->usecs;
-}
-
 /* Parses --from or --to: a time, or an age meaning that long ago. */
 static bool
 parse_when(const char *opt, const char *s, int64_t *out)
 {
-	struct tsm_age age;
-	const char *why, *why_age;
+	struct timespec ts;
+	const char *why;
 
-	if (tsm_parse_age(s, &age, &why_age)) {
-		*out = age_before(now_usecs(), &age);
-		return true;
-	}
-	if (tsm_parse_time(s, strlen(s), NULL, out, &why))
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (tsm_parse_when(s, (int64_t)ts.tv_sec * 1000000 +
+	    ts.tv_nsec / 1000, out, &why))
 		return true;
 	tsm_usage_error("%s: \"%s\" %s; or an age such as 7d", opt, s, why);
 	return false;

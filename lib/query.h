@@ -60,7 +60,6 @@ struct tsm_params {
 void tsm_params_init(struct tsm_params *p);
 void tsm_param_text(struct tsm_params *p, const char *s);	/* NULL ok */
 void tsm_param_int(struct tsm_params *p, int64_t v);
-void tsm_param_float(struct tsm_params *p, double v);
 void tsm_param_bool(struct tsm_params *p, bool v);
 void tsm_param_time(struct tsm_params *p, int64_t t);	/* INT64_MIN/MAX */
 void tsm_param_interval(struct tsm_params *p, int32_t months, int64_t usecs);
@@ -92,6 +91,9 @@ char *tsm_q_sql(const struct tsm_qctx *q, const char *file,
 char *tsm_q_sql_over_bars(const struct tsm_qctx *q, const char *bars,
     const char *file, const struct tsm_sql_var *extra, int nextra);
 
+/* Where the statement of SQL text begins: past spaces and "--" comments. */
+const char *tsm_q_statement_start(const char *sql);
+
 /* Runs a statement; the caller clears the result.  NULL after reporting. */
 PGresult *tsm_q_exec(struct tsm_qctx *q, const char *sql,
     const struct tsm_params *p);
@@ -115,15 +117,6 @@ long long tsm_q_stream(struct tsm_qctx *q, const char *sql,
 long long tsm_q_stream_copy(struct tsm_qctx *q, const char *sql);
 
 /*
- * The same, but each row goes to fn (which returns false to stop, after
- * reporting).  fn sees the row as a PGresult of one or more rows and the
- * row's number in it.
- */
-typedef bool (*tsm_row_fn)(void *ctx, const PGresult *res, int row);
-long long tsm_q_each(struct tsm_qctx *q, const char *sql,
-    const struct tsm_params *p, tsm_row_fn fn, void *ctx);
-
-/*
  * Makes the session's writer for the given columns when there is none
  * yet (for answers made in C); false after reporting.
  */
@@ -132,6 +125,9 @@ bool tsm_q_writer(struct tsm_qctx *q, int ncols, const char *const *names,
 
 /* Ends the writer (footer, flush); false after a write error. */
 bool tsm_q_finish(struct tsm_qctx *q);
+
+/* Reads a timestamptz as the server writes it; false if it is not one. */
+bool tsm_q_time_value(const char *pgtext, int64_t *out);
 
 /* Prints one line of --explain on stderr. */
 void tsm_q_explain(const struct tsm_qctx *q, const char *fmt, ...)

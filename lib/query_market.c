@@ -12,6 +12,7 @@
 #include "query.h"
 #include "route.h"
 #include "sqlscript.h"
+#include "timeframe.h"
 
 #define USECS_PER_HOUR	(INT64_C(3600) * 1000000)
 

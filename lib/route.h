@@ -69,17 +69,4 @@ char *tsm_route_sql(const struct tsm_qctx *q, const struct tsm_route *r);
 void tsm_route_params(const struct tsm_route *r,
     const struct tsm_instrument *in, struct tsm_params *p);
 
-/* The start of the bucket after the one that starts at t. */
-int64_t tsm_bucket_next(const struct tsm_timeframe *tf, int64_t t);
-
-/* The first bucket start at or after t (t itself when aligned). */
-int64_t tsm_bucket_ceil(const struct tsm_timeframe *tf, int64_t t);
-
-/* True if buckets of fine tile buckets of coarse exactly. */
-bool tsm_timeframe_divides(const struct tsm_timeframe *fine,
-    const struct tsm_timeframe *coarse);
-
-/* Reads a timestamptz as the server writes it; false if it is not one. */
-bool tsm_q_time_value(const char *pgtext, int64_t *out);
-
 #endif
