@@ -336,8 +336,8 @@ tsm_route(struct tsm_qctx *q, const struct tsm_instrument *in,
 	tsm_q_explain(q, "%s %s, %s bars opening from %s to %s",
 	    in->exchange, in->symbol, tf->code, tsm_route_show_time(r->lo, a),
 	    tsm_route_show_time(r->hi, b));
-	has_agg = tsm_route_find_aggregate(q, tf, &agg, &err);
-	if (err || (has_agg && !tsm_route_check_invalidations(q, &agg, r->lo, r->hi)))
+	has_agg = tsm_route_find_aggregate(q, tf, r->lo, r->hi, &agg, &err);
+	if (err)
 		return false;
 	if (has_agg && !agg.untrusted &&
 	    (want == TSM_SRC_AUTO || want == TSM_SRC_AGGREGATE)) {

@@ -24,14 +24,38 @@ now_usecs(void)
 }
 
 /*
+ * On plain PostgreSQL, every write to a rollup's source is logged until
+ * it is refreshed into the rollup (003_invalidations.sql): a logged
+ * write in the range means that the rollup cannot be trusted there, and
+ * the bars are aggregated on the fly (a reader cannot refresh it).
+ */
+static void
+untrusted(struct tsm_qctx *q, struct aggdef *a, const char *lo,
+    const char *hi)
+{
+	char x[TSM_TIME_BUFSZ], y[TSM_TIME_BUFSZ];
+	int64_t wlo = 0, whi = 0;
+
+	a->untrusted = true;
+	(void)tsm_q_time_value(lo, &wlo);
+	(void)tsm_q_time_value(hi, &whi);
+	tsm_q_explain(q, "rollup %s: writes from %s to %s are not refreshed "
+	    "into it yet (tsm.refresh_invalidated('%s') does it), so it is not "
+	    "used", a->name, tsm_route_show_time(wlo, x),
+	    tsm_route_show_time(whi, y), a->ticks ? "ticks" : "candles");
+}
+
+/*
  * Finds the aggregate of the catalog that answers tf; false when there
  * is none (or a query failed: *err).  The catalog's candle aggregates
  * read 1m candles (filter "timeframe = '1m'") or ticks; any other is not
- * one tsm-query knows how to check, and is left aside.
+ * one tsm-query knows how to check, and is left aside.  On plain
+ * PostgreSQL it is marked untrusted where writes in [lo, hi) wait for a
+ * refresh into it.
  */
 bool
 tsm_route_find_aggregate(struct tsm_qctx *q, const struct tsm_timeframe *tf,
-    struct aggdef *a, bool *err)
+    int64_t lo, int64_t hi, struct aggdef *a, bool *err)
 {
 	char *sql = tsm_q_sql(q, "query_aggregates.sql", NULL, 0);
 	struct tsm_params p;
@@ -42,6 +66,8 @@ tsm_route_find_aggregate(struct tsm_qctx *q, const struct tsm_timeframe *tf,
 	tsm_timeframe_codes(tf, codes, sizeof(codes));
 	tsm_params_init(&p);
 	tsm_param_raw(&p, TSM_OID_TEXTARRAY, codes);
+	tsm_param_time(&p, lo);
+	tsm_param_time(&p, hi);
 	if (sql != NULL)
 		res = tsm_q_exec(q, sql, &p);
 	free(sql);
@@ -76,6 +102,9 @@ tsm_route_find_aggregate(struct tsm_qctx *q, const struct tsm_timeframe *tf,
 		snprintf(a->name, sizeof(a->name), "%s", name);
 		a->matonly = strcmp(PQgetvalue(res, r, 5), "t") == 0;
 		found = true;
+		if (PQnfields(res) > 7 && !PQgetisnull(res, r, 6))
+			untrusted(q, a, PQgetvalue(res, r, 6),
+			    PQgetvalue(res, r, 7));
 	}
 	PQclear(res);
 	return found;
@@ -125,50 +154,6 @@ aggregate_span(struct tsm_qctx *q, const struct tsm_instrument *in,
 	    tsm_q_time_value(PQgetvalue(res, 0, 1), last);
 	PQclear(res);
 	return has;
-}
-
-/*
- * On plain PostgreSQL, every write to a rollup's source is logged until
- * it is refreshed into the rollup (003_invalidations.sql): a logged
- * write in the range means the rollup cannot be trusted there, and the
- * bars are aggregated on the fly.  A reader cannot refresh it.  False
- * after reporting an error.
- */
-bool
-tsm_route_check_invalidations(struct tsm_qctx *q, struct aggdef *a, int64_t lo,
-    int64_t hi)
-{
-	char *sql;
-	struct tsm_params p;
-	PGresult *res;
-
-	if (q->backend != TSM_BACKEND_NATIVE)
-		return true;
-	sql = tsm_q_sql(q, "query_invalidations.sql", NULL, 0);
-	if (sql == NULL)
-		return false;
-	tsm_params_init(&p);
-	tsm_param_text(&p, a->ticks ? "ticks" : "candles");
-	tsm_param_time(&p, lo);
-	tsm_param_time(&p, hi);
-	res = tsm_q_exec(q, sql, &p);
-	free(sql);
-	if (res == NULL)
-		return false;
-	if (!PQgetisnull(res, 0, 0)) {
-		char x[TSM_TIME_BUFSZ], y[TSM_TIME_BUFSZ];
-		int64_t wlo = 0, whi = 0;
-
-		a->untrusted = true;
-		(void)tsm_q_time_value(PQgetvalue(res, 0, 0), &wlo);
-		(void)tsm_q_time_value(PQgetvalue(res, 0, 1), &whi);
-		tsm_q_explain(q, "rollup %s: writes from %s to %s are not "
-		    "refreshed into it yet (tsm.refresh_invalidated('%s') "
-		    "does it), so it is not used", a->name, tsm_route_show_time(wlo, x),
-		    tsm_route_show_time(whi, y), a->ticks ? "ticks" : "candles");
-	}
-	PQclear(res);
-	return true;
 }
 
 /*

@@ -43,9 +43,8 @@ void tsm_route_cover(struct cand *c, const struct holding *h,
 
 /* In route_agg.c: the aggregate of the catalog and the fast way to it. */
 bool tsm_route_find_aggregate(struct tsm_qctx *q,
-    const struct tsm_timeframe *tf, struct aggdef *a, bool *err);
-bool tsm_route_check_invalidations(struct tsm_qctx *q, struct aggdef *a,
-    int64_t lo, int64_t hi);
+    const struct tsm_timeframe *tf, int64_t lo, int64_t hi,
+    struct aggdef *a, bool *err);
 int tsm_route_fast_route(struct tsm_qctx *q, const struct tsm_instrument *in,
     const struct aggdef *a, enum tsm_source want, struct tsm_route *r);
 void tsm_route_aggregate_candidate(struct tsm_qctx *q,

@@ -3,7 +3,10 @@
 -- source series, the filter on the source, the candle interval, whether
 -- the relation is there, and whether it answers only from what was
 -- materialised (a rollup table always does; a continuous aggregate does
--- when materialized_only was set).
+-- when materialized_only was set).  On plain PostgreSQL also the span of
+-- the writes to its source that wait in the log of invalidations and
+-- touch the range [$2, $3) (see query_invalidations.sql): a rollup
+-- cannot be trusted there.
 SELECT a.name, a.source, a.filter, a.timeframe,
 	pg_catalog.to_regclass(pg_catalog.format('%I.%I', :'schema', a.name))
 	    IS NOT NULL AS present,
@@ -13,8 +16,16 @@ SELECT a.name, a.source, a.filter, a.timeframe,
 	    WHERE ca.view_schema = :'schema' AND ca.view_name = a.name), true)
 	    AS materialized_only
 \else
-	true AS materialized_only
+	true AS materialized_only,
+	i.lo AS waiting_lo, i.hi AS waiting_hi
 \endif
 FROM :"schema".aggregates a
+\if :native
+LEFT JOIN LATERAL (
+	SELECT min(v.lo) AS lo, max(v.hi) AS hi
+	FROM :"schema".invalidations v
+	WHERE v.kind = a.source AND v.hi >= $2::timestamptz
+	    AND v.lo < $3::timestamptz) AS i ON true
+\endif
 WHERE a.timeframe = ANY ($1::text[])
 ORDER BY a.bucket, a.name;
