@@ -804,6 +804,29 @@ UTC" ]
 3" ]
 }
 
+@test "the examples of the man page run" {
+	init_db
+	load_real
+	run tsm-query ohlcv BTCUSDT -i 4h --explain -l 10 -F table
+	assert_status 0
+	assert_output_has "explain: answered by aggregate candles_4h"
+	assert_output_has "(10 rows)"
+	run tsm-query gaps BTCUSDT -i 1m --from 2021-04-01 --to 2021-05-01
+	assert_status 0
+	[ "${#lines[@]}" = 4 ]
+	[ "${lines[3]}" = "2021-04-30T03:34:00Z,2021-04-30T23:59:00Z,1226" ]
+	run tsm-query ohlcv ETHUSDT -i 1d --from 1d --fail-empty
+	assert_status 1
+	run tsm-query -F json sql 'SELECT symbol, count(*) FROM candles c
+	    JOIN instruments i ON i.id = c.instrument_id GROUP BY 1 ORDER BY 1'
+	assert_status 0
+	[ "$output" = '{"symbol":"BTCUSDT","count":50000}
+{"symbol":"ETHUSDT","count":50000}' ]
+	run tsm-query -q latest --stale 10m -F table
+	assert_status 1
+	assert_output_has "(2 rows)"
+}
+
 @test "an interrupt cancels the query and exits 130" {
 	init_db
 	tsm-query sql "SELECT pg_sleep(30)" >"$BATS_TEST_TMPDIR/out" 2>&1 &
