@@ -254,18 +254,21 @@ tsm_q_overview(struct tsm_qctx *q, struct tsm_qargs *a)
 		ok = ok && res != NULL;
 	}
 	ok = ok && tsm_q_writer(q, 9, names, types);
-	for (int i = 0; ok && i < n; i++) {
+	/* The rows come in the order of the instruments (those with a day). */
+	for (int i = 0, r = 0; ok && i < n; i++) {
 		const char *row[9] = { v[i].exchange, v[i].symbol, l[i].time,
 		    l[i].price, NULL, NULL, NULL, NULL, NULL };
 
 		if (a->limit >= 0 && (long long)tsm_writer_rows(q->w) >=
 		    a->limit)
 			break;
-		for (int r = 0; r < PQntuples(res); r++)
-			if (atoi(PQgetvalue(res, r, 0)) == v[i].id)
-				for (int c = 1; c <= 5; c++)
-					row[3 + c] = PQgetisnull(res, r, c) ?
-					    NULL : PQgetvalue(res, r, c);
+		if (r < PQntuples(res) && atoi(PQgetvalue(res, r, 0)) ==
+		    v[i].id) {
+			for (int c = 1; c <= 5; c++)
+				row[3 + c] = PQgetisnull(res, r, c) ? NULL :
+				    PQgetvalue(res, r, c);
+			r++;
+		}
 		ok = tsm_writer_row(q->w, row, NULL);
 	}
 	PQclear(res);

@@ -505,10 +505,14 @@ SQL
 @test "overview, change, range and volume-profile by hand" {
 	init_db
 	load_test 180
+	q -c "INSERT INTO tsm.instruments (exchange, symbol) VALUES ('binance', 'AAA')"
 	run tsm-query overview
 	assert_status 0
 	[ "$output" = "exchange,symbol,time,price,change_24h,change_pct_24h,high_24h,low_24h,volume_24h
+binance,AAA,,,,,,,
 binance,TEST,2024-03-04T02:59:00Z,280,,,281,99,180" ]
+	run tsm-query overview TEST --limit 1 -t
+	[ "$output" = "binance,TEST,2024-03-04T02:59:00Z,280,,,281,99,180" ]
 	run tsm-query change TEST --hours 1
 	[ "$output" = 'exchange,symbol,from,to,open,close,change,change_pct,high,low,volume,bars
 binance,TEST,2024-03-04T02:00:00Z,2024-03-04T03:00:00Z,220,280,60,27.272727272727273,281,219,60,60' ]
