@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "age.h"
 #include "cancel.h"
@@ -96,7 +97,9 @@ help(void)
 	    "perpetual...)\n");
 	printf("  -l, --limit=N            at most N rows\n");
 	printf("      --min-amount=X       whales: flows of at least X\n");
-	printf("  -q, --quiet              no messages but errors\n");
+	printf("      --progress           a progress line on stderr, even if not "
+	    "a terminal\n");
+	printf("  -q, --quiet              no progress line on a terminal\n");
 	printf("      --scope=NAME         metrics of this scope\n");
 	printf("      --source=SOURCE      auto (default), stored, aggregate "
 	    "or computed\n");
@@ -215,8 +218,8 @@ static const struct command {
 enum {
 	OPT_ALL = 0x100, OPT_BUCKETS, OPT_BY, OPT_EXPLAIN, OPT_FAILEMPTY,
 	OPT_FETCH, OPT_FROM, OPT_HOURS, OPT_KIND, OPT_MINAMOUNT, OPT_SAVE,
-	OPT_SCOPE, OPT_SOURCE, OPT_STALE, OPT_STRATEGY, OPT_TO, OPT_TRADES,
-	OPT_WATCHLIST
+	OPT_PROGRESS, OPT_SCOPE, OPT_SOURCE, OPT_STALE, OPT_STRATEGY, OPT_TO,
+	OPT_TRADES, OPT_WATCHLIST
 };
 
 /* Parses --from or --to: a time, or an age meaning that long ago. */
@@ -364,6 +367,7 @@ main(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "min-amount", required_argument, NULL, OPT_MINAMOUNT },
 		{ "no-header", no_argument, NULL, 't' },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "scope", required_argument, NULL, OPT_SCOPE },
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -497,6 +501,9 @@ main(int argc, char **argv)
 			given |= O_MINAMOUNT;
 			break;
 		}
+		case OPT_PROGRESS:
+			q.progress_forced = true;
+			break;
 		case 'q':
 			tsm_quiet = true;
 			break;
@@ -571,6 +578,9 @@ main(int argc, char **argv)
 	a.nargs = argc - optind - 1;
 	if (!check_command(cmd, given, &a) || !tsm_schema_name_ok(co.schema))
 		return TSM_EXIT_USAGE;
+	/* A progress line on a terminal unless -q; always with --progress. */
+	q.progress = q.progress_forced ||
+	    (isatty(STDERR_FILENO) && !tsm_quiet);
 	q.schema = co.schema;
 
 	tsm_cancel_init();

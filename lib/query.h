@@ -35,6 +35,8 @@ struct tsm_qctx {
 	bool header;
 	bool explain;			/* say on stderr how it was answered */
 	int fetch_size;			/* 0: single-row mode, else FETCH n */
+	bool progress;			/* a progress line on long answers */
+	bool progress_forced;		/* --progress: and a last line always */
 	struct tsm_writer *w;		/* the answer's writer, once made */
 	unsigned long long rows;	/* rows written by ended writers */
 };

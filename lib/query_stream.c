@@ -6,6 +6,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -48,7 +50,63 @@ struct sink {
 	size_t *lens;
 	int ncols;
 	long long rows;
+	unsigned long long bytes;	/* of values, for the progress line */
+	int64_t start, shown;		/* when it began, last progress line */
 };
+
+/* Microseconds on the monotonic clock. */
+static int64_t
+mono_usecs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Writes the progress line: rows, rows/s, bytes and seconds so far. */
+static void
+show_progress(struct sink *s, int64_t now, bool last)
+{
+	double secs = (double)(now - s->start) / 1e6;
+
+	bool tty = isatty(STDERR_FILENO);
+
+	/* On a terminal the line is rewritten in place; elsewhere, one a line. */
+	fprintf(stderr, "%s%s: %lld rows, %.0f rows/s, %.1f MB, %.1f s%s",
+	    tty ? "\r" : "", tsm_progname, s->rows,
+	    secs > 0 ? (double)s->rows / secs : 0.0, (double)s->bytes / 1e6,
+	    secs, last || !tty ? "\n" : "");
+	fflush(stderr);
+	s->shown = now;
+}
+
+/* Ends the progress line, if it showed or --progress asked for it. */
+static void
+end_progress(struct sink *s)
+{
+	if (s->shown || s->q->progress_forced)
+		show_progress(s, mono_usecs(), true);
+}
+
+/*
+ * Counts a row for the progress line, which shows once a second on long
+ * answers (the clock is read every 4,096 rows).
+ */
+static inline void
+count_row(struct sink *s)
+{
+	int64_t now;
+
+	s->rows++;
+	for (int i = 0; i < s->ncols; i++)
+		s->bytes += s->lens[i];
+	if (!s->q->progress || (s->rows & 4095) != 0)
+		return;
+	now = mono_usecs();
+	if (now - (s->shown ? s->shown : s->start) >= 1000000)
+		show_progress(s, now, false);
+}
 
 static bool
 sink_row(struct sink *s, const PGresult *res, int r)
@@ -75,7 +133,7 @@ sink_row(struct sink *s, const PGresult *res, int r)
 			s->lens[i] = (size_t)PQgetlength(res, r, i);
 		}
 	}
-	s->rows++;
+	count_row(s);
 	return tsm_writer_row(s->q->w, s->vals, s->lens);
 }
 
@@ -385,7 +443,7 @@ copy_row(struct sink *s, char *line, size_t len, char **scratch,
 		tsm_error("internal: COPY gave %d columns of %d", i, s->ncols);
 		return false;
 	}
-	s->rows++;
+	count_row(s);
 	return tsm_writer_row(s->q->w, s->vals, s->lens);
 }
 
@@ -492,13 +550,14 @@ stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
 long long
 tsm_q_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p)
 {
-	struct sink s = { q, NULL, NULL, 0, 0 };
+	struct sink s = { q, NULL, NULL, 0, 0, 0, mono_usecs(), 0 };
 	bool ok;
 
 	if (q->fetch_size > 0)
 		ok = stream_cursor(q, sql, p, &s);
 	else
 		ok = stream_single(q, sql, p, &s);
+	end_progress(&s);
 	free(s.vals);
 	free(s.lens);
 	return ok ? s.rows : -1;
@@ -507,9 +566,11 @@ tsm_q_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p)
 long long
 tsm_q_stream_copy(struct tsm_qctx *q, const char *sql)
 {
-	struct sink s = { q, NULL, NULL, 0, 0 };
+	struct sink s = { q, NULL, NULL, 0, 0, 0, mono_usecs(), 0 };
 	int rc = q->fetch_size > 0 ? 0 : stream_copy(q, sql, &s);
 
+	if (rc != 0)
+		end_progress(&s);
 	free(s.vals);
 	free(s.lens);
 	if (rc == 0)

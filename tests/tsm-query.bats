@@ -806,6 +806,13 @@ UTC" ]
 1
 2
 3" ]
+	# The progress line is on stderr, and only when asked for off a tty.
+	tsm-query --progress sql "SELECT g FROM generate_series(1, 3) g" \
+	    2>"$BATS_TEST_TMPDIR/err" >/dev/null
+	grep -q "^tsm-query: 3 rows, [0-9]* rows/s, 0.0 MB, [0-9.]* s$" \
+	    "$BATS_TEST_TMPDIR/err"
+	tsm-query sql "SELECT 1" 2>"$BATS_TEST_TMPDIR/err" >/dev/null
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
 
 @test "the examples of the man page run" {
