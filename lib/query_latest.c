@@ -43,7 +43,7 @@ find_latest(struct tsm_qctx *q, const struct tsm_instrument *v, int n,
     const char *stale, struct latest *l)
 {
 	struct timespec ts;
-	int64_t now, windows[3];
+	int64_t now, windows[3], ends[3];
 	char *sql = tsm_q_sql(q, "query_latest.sql", NULL, 0);
 	struct tsm_instrument *left = malloc(sizeof(*left) * (size_t)(n + 1));
 	bool ok = sql != NULL && left != NULL;
@@ -53,6 +53,9 @@ find_latest(struct tsm_qctx *q, const struct tsm_instrument *v, int n,
 	windows[0] = now - USECS_PER_DAY;
 	windows[1] = now - 32 * USECS_PER_DAY;
 	windows[2] = INT64_MIN;
+	/* The last search has no end, for data stamped in the future. */
+	ends[0] = ends[1] = now + USECS_PER_DAY;
+	ends[2] = INT64_MAX;
 	for (int w = 0; ok && w < 3; w++) {
 		struct tsm_params p;
 		char *ids;
@@ -74,6 +77,7 @@ find_latest(struct tsm_qctx *q, const struct tsm_instrument *v, int n,
 		tsm_param_raw(&p, TSM_OID_INT4ARRAY, ids);
 		tsm_param_time(&p, windows[w]);
 		tsm_param_text(&p, stale);
+		tsm_param_time(&p, ends[w]);
 		res = tsm_q_exec(q, sql, &p);
 		free(ids);
 		if (res == NULL) {

@@ -1,11 +1,12 @@
 -- query_latest.sql: the newest price of each instrument of $1: the close
 -- of its newest candle of any stored interval, or its newest trade tick
--- when that is as new or newer.  Only data from $2 on is looked at:
--- tsm-query asks for the last day first and widens the window for the
--- instruments not found, so that each instrument costs an index probe or
--- two in the newest partition instead of one in every partition.
--- Instruments with nothing from $2 on are left out.  stale is true when
--- the newest data is older than $3 (NULL: never).
+-- when that is as new or newer.  Only data in [$2, $4) is looked at:
+-- tsm-query asks for the last day first (to a day past now, not into the
+-- empty partitions made ahead for the weeks to come) and widens the
+-- window for the instruments not found, so that each instrument costs an
+-- index probe or two in the newest partition instead of one in every
+-- partition.  Instruments with nothing in the window are left out.
+-- stale is true when the newest data is older than $3 (NULL: never).
 --
 -- The stored intervals of an instrument are found by a loose index scan
 -- of the primary key backwards: each step lands on the newest candle of
@@ -27,6 +28,7 @@ LEFT JOIN LATERAL (
 		(SELECT x.timeframe, x.time, x.close
 		FROM :"schema".candles x
 		WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
+		    AND x.time < $4::timestamptz
 		ORDER BY x.timeframe DESC, x.time DESC
 		LIMIT 1)
 		UNION ALL
@@ -36,6 +38,7 @@ LEFT JOIN LATERAL (
 			FROM :"schema".candles x
 			WHERE x.instrument_id = u.id AND x.timeframe < tf.timeframe
 			    AND x.time >= $2::timestamptz
+			    AND x.time < $4::timestamptz
 			ORDER BY x.timeframe DESC, x.time DESC
 			LIMIT 1) AS y
 	)
@@ -48,6 +51,7 @@ LEFT JOIN LATERAL (
 	SELECT x.time, x.price
 	FROM :"schema".ticks x
 	WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
+	    AND x.time < $4::timestamptz
 	ORDER BY x.time DESC, x.trade_id DESC
 	LIMIT 1
 ) AS t ON true
