@@ -11,10 +11,13 @@ SELECT a.name, a.source, a.filter, a.timeframe,
 	pg_catalog.to_regclass(pg_catalog.format('%I.%I', :'schema', a.name))
 	    IS NOT NULL AS present,
 \if :timescaledb
+	-- TimescaleDB's own catalog (there from 2.0 on): its information
+	-- view computes each aggregate's definition, which costs more than
+	-- the rest of the routing together.
 	coalesce((SELECT ca.materialized_only
-	    FROM timescaledb_information.continuous_aggregates ca
-	    WHERE ca.view_schema = :'schema' AND ca.view_name = a.name), true)
-	    AS materialized_only
+	    FROM _timescaledb_catalog.continuous_agg ca
+	    WHERE ca.user_view_schema = :'schema'
+	    AND ca.user_view_name = a.name), true) AS materialized_only
 \else
 	true AS materialized_only,
 	i.lo AS waiting_lo, i.hi AS waiting_hi

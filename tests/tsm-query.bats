@@ -373,6 +373,28 @@ SQL
 	assert_output_has "answered by computed from 1m candles"
 }
 
+@test "a continuous aggregate that answers only from what it materialised" {
+	only_backend timescaledb
+	init_db
+	load_test 180
+	q -c "ALTER MATERIALIZED VIEW tsm.candles_1h SET (timescaledb.materialized_only = true)"
+	run tsm-query ohlcv TEST -i 1h --explain
+	assert_status 0
+	assert_output_has "aggregate candles_1h (continuous aggregate of 1m candles): none in range"
+	assert_output_has "answered by computed from 1m candles"
+	[ "${lines[${#lines[@]}-1]}" = "2024-03-04T02:00:00Z,220,281,219,280,60" ]
+	# Two hours of three materialised: it is behind its source.
+	q -c "CALL refresh_continuous_aggregate('tsm.candles_1h', '2024-03-04', '2024-03-04 02:00')"
+	run tsm-query ohlcv TEST -i 1h --explain
+	assert_output_has "holds data after the aggregate's bars"
+	assert_output_has "is behind its source: it holds 2024-03-04T00:00:00Z to 2024-03-04T01:00:00Z"
+	assert_output_has "answered by computed from 1m candles"
+	q -c "CALL refresh_continuous_aggregate('tsm.candles_1h', '2024-03-04', '2024-03-05')"
+	run tsm-query ohlcv TEST -i 1h --explain
+	assert_output_has "answered by aggregate candles_1h"
+	[ "${lines[${#lines[@]}-1]}" = "2024-03-04T02:00:00Z,220,281,219,280,60" ]
+}
+
 @test "1m candles from ticks: the aggregate and the computed answer agree" {
 	init_db
 	load_ticks
