@@ -20,6 +20,7 @@
 #include "cliopt.h"
 #include "conn.h"
 #include "db.h"
+#include "indicators.h"
 #include "log.h"
 #include "num.h"
 #include "out.h"
@@ -37,6 +38,12 @@ help(void)
 	printf("Commands:\n");
 	printf("  ohlcv SYMBOL -i INTERVAL  candles of any interval, from the "
 	    "best source\n");
+	printf("  indicators SYMBOL -i INTERVAL SPEC...\n"
+	    "                            candles with indicators: sma:20 ema:50 "
+	    "rsi:14\n"
+	    "                            macd:12,26,9 bbands:20,2 atr:14 obv "
+	    "stoch:14,3\n"
+	    "                            adx:14 cci:20 vwap\n");
 	printf("  latest [SYMBOL]...        newest time and price; --stale "
 	    "AGE checks it\n");
 	printf("  overview [SYMBOL]...      newest price, 24h change, high, "
@@ -100,6 +107,8 @@ help(void)
 	printf("      --progress           a progress line on stderr, even if not "
 	    "a terminal\n");
 	printf("  -q, --quiet              no progress line on a terminal\n");
+	printf("      --save               indicators: store them in the "
+	    "indicators table\n");
 	printf("      --scope=NAME         metrics of this scope\n");
 	printf("      --source=SOURCE      auto (default), stored, aggregate "
 	    "or computed\n");
@@ -177,6 +186,9 @@ static const struct command {
 } commands[] = {
 	{ "ohlcv", tsm_q_ohlcv, 1, 1, O_ROUTE | O_LIMIT | O_EXCHANGE | O_KIND,
 	    true, t_candles, "ohlcv SYMBOL --interval INTERVAL" },
+	{ "indicators", tsm_q_indicators, 2, -1, O_ROUTE | O_EXCHANGE |
+	    O_KIND | O_SAVE, true, t_candles,
+	    "indicators SYMBOL --interval INTERVAL SPEC..." },
 	{ "latest", tsm_q_latest, 0, -1, O_INSTR | O_STALE | O_LIMIT, false,
 	    t_candles, "latest [SYMBOL]..." },
 	{ "overview", tsm_q_overview, 0, -1, O_INSTR | O_LIMIT, false,
@@ -254,6 +266,37 @@ parse_count(const char *opt, const char *s, long long lo, long long hi,
 	return true;
 }
 
+/* The indicators named after the symbol, checked before connecting. */
+static bool
+parse_specs(struct tsm_qargs *a)
+{
+	static struct tsm_ind_spec specs[32];
+	const char *why;
+
+	if (a->nargs - 1 > 32) {
+		tsm_usage_error("at most 32 indicators at once, not %d",
+		    a->nargs - 1);
+		return false;
+	}
+	for (int i = 1; i < a->nargs; i++) {
+		struct tsm_ind_spec *s = &specs[i - 1];
+
+		if (!tsm_ind_parse(a->args[i], s, &why)) {
+			tsm_usage_error("indicator \"%s\" %s", a->args[i], why);
+			return false;
+		}
+		for (int k = 0; k < i - 1; k++)
+			if (strcmp(specs[k].out[0], s->out[0]) == 0) {
+				tsm_usage_error("indicator \"%s\" is given twice",
+				    a->args[i]);
+				return false;
+			}
+	}
+	a->specs = specs;
+	a->nspecs = a->nargs - 1;
+	return true;
+}
+
 static const struct command *
 find_command(const char *name)
 {
@@ -266,7 +309,7 @@ find_command(const char *name)
 /* Checks what the command line gave against what the command takes. */
 static bool
 check_command(const struct command *cmd, unsigned given,
-    const struct tsm_qargs *a)
+    struct tsm_qargs *a)
 {
 	for (size_t i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
 		if ((given & opt_names[i].bit) && !(cmd->opts & opt_names[i].bit)) {
@@ -332,6 +375,8 @@ check_command(const struct command *cmd, unsigned given,
 			return false;
 		}
 	}
+	if (strcmp(cmd->name, "indicators") == 0 && !parse_specs(a))
+		return false;
 	if (strcmp(cmd->name, "backtests") == 0) {
 		long long id;
 
@@ -369,6 +414,7 @@ main(int argc, char **argv)
 		{ "no-header", no_argument, NULL, 't' },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "save", no_argument, NULL, OPT_SAVE },
 		{ "scope", required_argument, NULL, OPT_SCOPE },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "stale", required_argument, NULL, OPT_STALE },
@@ -507,6 +553,10 @@ main(int argc, char **argv)
 		case 'q':
 			tsm_quiet = true;
 			break;
+		case OPT_SAVE:
+			a.save = true;
+			given |= O_SAVE;
+			break;
 		case OPT_SCOPE:
 			a.scope = optarg;
 			given |= O_SCOPE;
@@ -563,7 +613,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		tsm_usage_error("no command given: ohlcv, latest, overview, "
+		tsm_usage_error("no command given: ohlcv, indicators, latest, overview, "
 		    "change, range, volume-profile, stats, symbols, summary, "
 		    "gaps, sentiment, flows, signals, positions, trades, "
 		    "backtests, metrics, watchlists or sql");
@@ -584,6 +634,7 @@ main(int argc, char **argv)
 	q.schema = co.schema;
 
 	tsm_cancel_init();
+	q.co = &co;
 	q.conn = tsm_connect(&co);
 	if (q.conn == NULL)
 		return TSM_EXIT_CONNECT;

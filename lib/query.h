@@ -24,9 +24,13 @@
 #define TSM_TIME_NONE_LO INT64_MIN
 #define TSM_TIME_NONE_HI INT64_MAX
 
+struct tsm_conn_opts;
+struct tsm_ind_spec;
+
 /* A session of tsm-query: the connection and how answers are written. */
 struct tsm_qctx {
 	PGconn *conn;
+	const struct tsm_conn_opts *co;	/* for a second connection */
 	const char *schema;
 	enum tsm_backend backend;
 	char ext[64];			/* TimescaleDB's schema, "" if none */
@@ -119,6 +123,16 @@ long long tsm_q_stream(struct tsm_qctx *q, const char *sql,
 long long tsm_q_stream_copy(struct tsm_qctx *q, const char *sql);
 
 /*
+ * The same, but each row goes to fn instead of the writer, as its values
+ * (NULL for SQL NULL, each NUL-terminated) and their lengths; fn returns
+ * false to stop, after reporting.
+ */
+typedef bool (*tsm_row_fn)(void *ctx, const char *const *vals,
+    const size_t *lens, int ncols);
+long long tsm_q_each(struct tsm_qctx *q, const char *sql,
+    const struct tsm_params *p, tsm_row_fn fn, void *ctx);
+
+/*
  * Makes the session's writer for the given columns when there is none
  * yet (for answers made in C); false after reporting.
  */
@@ -185,6 +199,8 @@ struct tsm_qargs {
 	bool all;			/* --all */
 	bool trades_only;		/* --trades */
 	bool save;			/* --save */
+	struct tsm_ind_spec *specs;	/* indicators: the specs given */
+	int nspecs;
 	int stale_found;		/* out: instruments found stale */
 };
 

@@ -46,6 +46,8 @@ writer_for(struct tsm_qctx *q, const PGresult *res)
 /* Where a stream's rows go: the session's writer. */
 struct sink {
 	struct tsm_qctx *q;
+	tsm_row_fn fn;			/* rows to fn, else to the writer */
+	void *ctx;
 	const char **vals;
 	size_t *lens;
 	int ncols;
@@ -114,7 +116,7 @@ sink_row(struct sink *s, const PGresult *res, int r)
 	if (s->vals == NULL) {
 		int n = PQnfields(res);
 
-		if (!writer_for(s->q, res))
+		if (s->fn == NULL && !writer_for(s->q, res))
 			return false;
 		s->ncols = n;
 		s->vals = calloc((size_t)(n > 0 ? n : 1), sizeof(*s->vals));
@@ -134,6 +136,8 @@ sink_row(struct sink *s, const PGresult *res, int r)
 		}
 	}
 	count_row(s);
+	if (s->fn != NULL)
+		return s->fn(s->ctx, s->vals, s->lens, s->ncols);
 	return tsm_writer_row(s->q->w, s->vals, s->lens);
 }
 
@@ -141,7 +145,7 @@ sink_row(struct sink *s, const PGresult *res, int r)
 static bool
 sink_end(struct sink *s, const PGresult *res)
 {
-	if (s->q->w == NULL)
+	if (s->fn == NULL && s->q->w == NULL)
 		return writer_for(s->q, res);
 	return true;
 }
@@ -547,10 +551,12 @@ stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
 	return failed ? -1 : 1;
 }
 
-long long
-tsm_q_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p)
+/* Streams rows to the writer (fn NULL) or to fn. */
+static long long
+run_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
+    tsm_row_fn fn, void *ctx)
 {
-	struct sink s = { q, NULL, NULL, 0, 0, 0, mono_usecs(), 0 };
+	struct sink s = { q, fn, ctx, NULL, NULL, 0, 0, 0, mono_usecs(), 0 };
 	bool ok;
 
 	if (q->fetch_size > 0)
@@ -564,9 +570,22 @@ tsm_q_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p)
 }
 
 long long
+tsm_q_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p)
+{
+	return run_stream(q, sql, p, NULL, NULL);
+}
+
+long long
+tsm_q_each(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
+    tsm_row_fn fn, void *ctx)
+{
+	return run_stream(q, sql, p, fn, ctx);
+}
+
+long long
 tsm_q_stream_copy(struct tsm_qctx *q, const char *sql)
 {
-	struct sink s = { q, NULL, NULL, 0, 0, 0, mono_usecs(), 0 };
+	struct sink s = { q, NULL, NULL, NULL, NULL, 0, 0, 0, mono_usecs(), 0 };
 	int rc = q->fetch_size > 0 ? 0 : stream_copy(q, sql, &s);
 
 	if (rc != 0)

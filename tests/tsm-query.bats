@@ -125,7 +125,7 @@ SQL
 		tsm-query --help | grep -q -- "-${o#-}" ||
 		    { echo "--help lacks $o"; return 1; }
 	done
-	for c in ohlcv latest overview change range volume-profile stats \
+	for c in ohlcv indicators latest overview change range volume-profile stats \
 	    symbols summary gaps sentiment flows signals positions trades \
 	    backtests metrics watchlists sql; do
 		grep -q "^\.It Cm $c" "$TSM_ROOT/man/tsm-query.1" ||
@@ -865,6 +865,60 @@ UTC" ]
 	run tsm-query -q latest --stale 10m -F table
 	assert_status 1
 	assert_output_has "(2 rows)"
+}
+
+@test "indicators: by hand, warm-up empty, saved once however often" {
+	init_db
+	load_test 6
+	run tsm-query indicators TEST -i 1m sma:3 rsi:2 obv macd:2,3,2
+	assert_status 0
+	[ "${lines[0]}" = "time,open,high,low,close,volume,sma_3,rsi_2,obv,macd_2_3_2,macd_2_3_2_signal,macd_2_3_2_hist" ]
+	# Closes 101 to 106, each one more: the mean of three is the middle
+	# one, RSI is 100, OBV counts the volume of every rising bar.
+	[ "${lines[1]}" = "2024-03-04T00:00:00Z,100,102,99,101,1,,,0,,," ]
+	[ "${lines[2]}" = "2024-03-04T00:01:00Z,101,103,100,102,1,,,1,,," ]
+	[ "${lines[3]}" = "2024-03-04T00:02:00Z,102,104,101,103,1,102,100,2,0.5,," ]
+	[ "${lines[6]%%,1,10[45],*}" = "2024-03-04T00:05:00Z,105,107,104,106" ]
+	[ "$(echo "${lines[6]}" | cut -d, -f7-9)" = "105,100,5" ]
+	run tsm-query -F json indicators TEST -i 1m sma:3 --to 2024-03-04T00:01:00Z
+	[ "$output" = '{"time":"2024-03-04T00:00:00Z","open":100,"high":102,"low":99,"close":101,"volume":1,"sma_3":null}' ]
+	run tsm-query indicators TEST -i 1m sma:3 ema:2 --save
+	assert_status 0
+	assert_output_has "tsm-query: saved 9 values of 2 indicators"
+	[ "$(q -c "SELECT count(*), min(time), sum(value1) FROM tsm.indicators WHERE name = 'sma'")" = "4|2024-03-04 00:02:00+00|414" ]
+	run tsm-query -q indicators TEST -i 1m sma:3 ema:2 --save
+	assert_status 0
+	[ "$(q -c "SELECT count(*) FROM tsm.indicators")" = 9 ]
+	[ "$(q -c "SELECT DISTINCT timeframe || ' ' || params FROM tsm.indicators WHERE name = 'ema'")" = "1m 2" ]
+}
+
+@test "indicators: bad specs are usage errors; a save that cannot write saves nothing" {
+	run tsm-query -h /nonexistent indicators TEST -i 1h smaa:20
+	assert_status 2
+	assert_output_has 'tsm-query: error: indicator "smaa:20" unknown indicator: expected sma, ema, rsi'
+	run tsm-query -h /nonexistent indicators TEST -i 1h macd:26,12
+	assert_status 2
+	assert_output_has 'indicator "macd:26,12"'
+	run tsm-query -h /nonexistent indicators TEST -i 1h sma:20 sma:20
+	assert_status 2
+	assert_output_has 'indicator "sma:20" is given twice'
+	run tsm-query -h /nonexistent indicators TEST sma:20
+	assert_status 2
+	assert_output_has "indicators needs --interval"
+	run tsm-query -h /nonexistent ohlcv TEST -i 1h --save
+	assert_status 2
+	assert_output_has "--save does not apply to ohlcv"
+	init_db
+	load_test 6
+	q -d postgres -c "DROP ROLE IF EXISTS tsmq_reader" -c "CREATE ROLE tsmq_reader LOGIN"
+	q -c "GRANT USAGE ON SCHEMA tsm TO tsmq_reader" -c "GRANT SELECT ON ALL TABLES IN SCHEMA tsm TO tsmq_reader"
+	run tsm-query -U tsmq_reader indicators TEST -i 1m sma:3 --save
+	assert_status 1
+	assert_output_has "permission denied"
+	assert_output_has "nothing was saved"
+	[ "$(q -c "SELECT count(*) FROM tsm.indicators")" = 0 ]
+	drop_db
+	q -d postgres -c "DROP ROLE tsmq_reader"
 }
 
 @test "an interrupt cancels the query and exits 130" {
