@@ -205,6 +205,13 @@ struct tsm_qargs {
 };
 
 /*
+ * Checks the operands of a command (views, indicator specs, IDs) before
+ * connecting; reports a usage error and returns false.  Fills a->specs
+ * for indicators.
+ */
+bool tsm_q_check_args(const char *command, struct tsm_qargs *a);
+
+/*
  * The subcommands; each writes its answer through the session's writer
  * and returns false after reporting.  The files that hold them:
  * query_market.c, query_latest.c, query_feeds.c, query_book.c,

@@ -196,7 +196,7 @@ SQL
 	assert_output_has '--min-amount: "1,5" uses a comma as decimal separator'
 	run tsm-query backtests x1
 	assert_status 2
-	assert_output_has 'backtests takes a whole number from 1 to'
+	assert_output_has 'backtests takes the ID of a run, a whole number from 1, not "x1"'
 	run tsm-query backtests --trades
 	assert_status 2
 	assert_output_has "--trades needs the ID of a run"
