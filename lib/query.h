@@ -242,10 +242,13 @@ bool tsm_q_sql_readonly(struct tsm_qctx *q, struct tsm_qargs *a);
  * caller, NULL when memory is short. */
 char *tsm_q_id_array(const struct tsm_instrument *v, int n);
 
-/* The OIDs of the array types that parameters use. */
+/* The OIDs of the types that parameters given as text use. */
 #define TSM_OID_INT8		20
+#define TSM_OID_FLOAT8		701
 #define TSM_OID_INT4ARRAY	1007
 #define TSM_OID_TEXTARRAY	1009
+#define TSM_OID_FLOAT8ARRAY	1022
+#define TSM_OID_TIMESTAMPTZ	1184
 #define TSM_OID_TSTZARRAY	1185
 
 /*

@@ -135,7 +135,7 @@ run_named(struct tsm_qctx *q, const struct tsm_qargs *a, const char *file,
 	tsm_param_time(&p, a->from);
 	tsm_param_time(&p, a->to);
 	param_limit(&p, a->limit);
-	tsm_param_raw(&p, 701, p5);	/* float8: --min-amount */
+	tsm_param_raw(&p, TSM_OID_FLOAT8, p5);	/* --min-amount */
 	n = tsm_q_stream(q, sql, &p);
 	free(sql);
 	return n >= 0;

@@ -252,7 +252,7 @@ tsm_q_overview(struct tsm_qctx *q, struct tsm_qargs *a)
 		tsm_param_raw(&p, TSM_OID_INT4ARRAY, arr[0]);
 		tsm_param_raw(&p, TSM_OID_TEXTARRAY, arr[1]);
 		tsm_param_raw(&p, TSM_OID_TSTZARRAY, arr[2]);
-		tsm_param_raw(&p, 1022, arr[3]);	/* float8[] */
+		tsm_param_raw(&p, TSM_OID_FLOAT8ARRAY, arr[3]);
 		if (ok)
 			res = tsm_q_exec(q, sql, &p);
 		ok = ok && res != NULL;

@@ -141,14 +141,14 @@ tsm_q_gaps(struct tsm_qctx *q, struct tsm_qargs *a)
 	if (a->from != INT64_MIN)
 		tsm_param_time(&extra, r.lo);
 	else
-		tsm_param_raw(&extra, 1184, NULL);
+		tsm_param_raw(&extra, TSM_OID_TIMESTAMPTZ, NULL);
 	if (a->to != INT64_MAX) {
 		/* Up to the last bucket that is over, not into the future. */
 		int64_t now = tsm_timeframe_floor(&r.tf, now_usecs());
 
 		tsm_param_time(&extra, r.hi < now ? r.hi : now);
 	} else {
-		tsm_param_raw(&extra, 1184, NULL);
+		tsm_param_raw(&extra, TSM_OID_TIMESTAMPTZ, NULL);
 	}
 	param_limit(&extra, a->limit);
 	return stream_over_bars(q, &in, &r, "query_gaps.sql", &v, 1, &extra);
