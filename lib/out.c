@@ -215,16 +215,46 @@ static const unsigned char csv_special[256] = {
  * empty (NULL is written as nothing), or starts or ends with a space or
  * tab (which a CSV reader, tsm's own included, would trim).
  */
+/* Nonzero if any byte of v is the byte that pat repeats. */
+static inline uint64_t
+has_byte(uint64_t v, uint64_t pat)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t x = v ^ pat;
+
+	return (x - ones) & ~x & (ones << 7);
+}
+
+/* True if s[0..len) holds a byte that makes a CSV field need quotes;
+ * eight bytes at a time. */
+static bool
+csv_has_special(const char *s, size_t len)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, s + i, 8);
+		if (has_byte(v, ones * '\n') | has_byte(v, ones * '\r') |
+		    has_byte(v, ones * '"') | has_byte(v, ones * ','))
+			return true;
+	}
+	for (; i < len; i++)
+		if (csv_special[(unsigned char)s[i]])
+			return true;
+	return false;
+}
+
 static bool
 put_csv_field(struct tsm_writer *w, const char *s, size_t len)
 {
 	const char *p, *end = s + len, *q;
 	bool quote = len == 0 || s[0] == ' ' || s[0] == '\t' ||
-	    s[len - 1] == ' ' || s[len - 1] == '\t';
+	    s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    csv_has_special(s, len);
 
-	for (p = s; !quote && p < end; p++)
-		if (csv_special[(unsigned char)*p])
-			quote = true;
 	if (!quote)
 		return put(w, s, len);
 	if (!putch(w, '"'))
@@ -307,8 +337,16 @@ tsm_writer_row(struct tsm_writer *w, const char *const *vals,
 			len = lens ? lens[i] : strlen(s);
 			if (!tsm_out_convert(w, w->types[i], &s, &len))
 				return false;
-			ok = w->fmt == TSM_FMT_TSV ? put_tsv_field(w, s, len) :
-			    put_csv_field(w, s, len);
+			/*
+			 * What convert wrote (an ISO time, a trimmed numeric)
+			 * never needs quotes or escapes.
+			 */
+			if (s == w->conv && len > 0)
+				ok = put(w, s, len);
+			else
+				ok = w->fmt == TSM_FMT_TSV ?
+				    put_tsv_field(w, s, len) :
+				    put_csv_field(w, s, len);
 		}
 		ok = ok && putch(w, '\n');
 		break;
