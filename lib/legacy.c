@@ -418,7 +418,16 @@ view_expr(PGconn *conn, const struct tsm_legacy_table *t, int col,
 		return true;
 	}
 	qc = tsm_quote_ident(layout[li].candle);
-	if (!layout[li].time || strcmp(base, "timestamp with time zone") == 0)
+	if (!layout[li].time && (strcmp(base, "numeric") == 0 ||
+	    strcmp(base, "bigint") == 0 || strcmp(base, "integer") == 0 ||
+	    strcmp(base, "smallint") == 0))
+		/*
+		 * double to numeric keeps 15 digits; the text of a double has
+		 * all it holds (17 digits where needed), as it was stored.
+		 */
+		tsm_buf_printf(b, "c.%s::text::%s", qc, t->cols[col].type);
+	else if (!layout[li].time ||
+	    strcmp(base, "timestamp with time zone") == 0)
 		tsm_buf_printf(b, "c.%s::%s", qc, t->cols[col].type);
 	else if (strcmp(base, "timestamp without time zone") == 0)
 		tsm_buf_printf(b, "(c.%s AT TIME ZONE 'UTC')::%s", qc,

@@ -34,7 +34,7 @@ tsm_progress_update(struct tsm_progress *p, uint64_t rows, double fraction)
 	double now = tsm_now(), el;
 	char pct[16] = "";
 
-	if (!p->on || now - p->last < (p->tty ? 0.25 : 5.0))
+	if (!p->on || now - p->last < (p->tty ? 0.25 : 1.0))
 		return;
 	p->last = now;
 	el = now - p->start;
@@ -49,11 +49,21 @@ tsm_progress_update(struct tsm_progress *p, uint64_t rows, double fraction)
 }
 
 void
-tsm_progress_end(struct tsm_progress *p)
+tsm_progress_end(struct tsm_progress *p, uint64_t rows)
 {
-	if (p->on && p->tty && p->drawn) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
+	double el = tsm_now() - p->start;
+
+	if (!p->on)
+		return;
+	if (p->tty) {
+		if (p->drawn)
+			fputs("\r\033[K", stderr);
+	} else {
+		/* Asked for without a terminal: the last line always. */
+		fprintf(stderr, "%s: %s: %llu rows, 100%%, %.0f rows/s, %.1f s\n",
+		    tsm_progname, p->label, (unsigned long long)rows,
+		    el > 0 ? (double)rows / el : 0.0, el);
 	}
+	fflush(stderr);
 	p->drawn = false;
 }

@@ -3,8 +3,8 @@
  *
  * On a terminal one line is redrawn in place, at most four times a
  * second, and cleared at the end; when asked for (--progress) without a
- * terminal, a line is written every few seconds instead.  It shows the
- * rows, the share done, the rate and the time so far.
+ * terminal, a line is written every second instead, and one at the end.
+ * It shows the rows, the share done, the rate and the time so far.
  */
 #ifndef TSM_PROGRESS_H
 #define TSM_PROGRESS_H
@@ -29,7 +29,10 @@ void tsm_progress_start(struct tsm_progress *p, bool on, const char *label);
 void tsm_progress_update(struct tsm_progress *p, uint64_t rows,
     double fraction);
 
-/* Clears the line (on a terminal) before the summary is written. */
-void tsm_progress_end(struct tsm_progress *p);
+/*
+ * Ends the progress: clears the line on a terminal (a summary follows),
+ * writes the last one otherwise.
+ */
+void tsm_progress_end(struct tsm_progress *p, uint64_t rows);
 
 #endif

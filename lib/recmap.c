@@ -668,8 +668,14 @@ convert(struct conv *c, int f, const struct found *fd)
 
 		if (v->s != NULL) {
 			if (!tsm_parse_double(v->s, v->n, &d, &why)) {
-				bad_value(c, fd, NULL, "expected a number, got %s "
-				    "(it %s)", tsm_buf_str(&c->got), why);
+				/* Say more when there is more to say: "1,5". */
+				if (strcmp(why, "is not a number") == 0)
+					bad_value(c, fd, NULL, "expected a number, "
+					    "got %s", tsm_buf_str(&c->got));
+				else
+					bad_value(c, fd, NULL, "expected a number, "
+					    "got %s, which %s", tsm_buf_str(&c->got),
+					    why);
 				return;
 			}
 			put_field(c->row, f, v->s, v->n);
@@ -749,10 +755,10 @@ convert(struct conv *c, int f, const struct found *fd)
 			char hint[300];
 
 			value_path(&c->path, c->r, fd);
-			snprintf(hint, sizeof(hint), "map the value with "
-			    "--value-map %s=%s:%s", fd->alias ? fd->alias :
-			    "side", v->s ? v->s : tsm_buf_str(&c->got),
-			    pos ? "long" : "buy");
+			snprintf(hint, sizeof(hint), "map it with --value-map "
+			    "%s=%s:%s (or :%s)", fd->alias ? fd->alias : "side",
+			    v->s ? v->s : tsm_buf_str(&c->got),
+			    pos ? "long" : "buy", pos ? "short" : "sell");
 			bad_value(c, fd, hint, "%s is not a side: expected buy, "
 			    "sell, long or short", tsm_buf_str(&c->got));
 			return;
@@ -1122,10 +1128,15 @@ tsm_recmap_row(const struct tsm_recmap *m, const struct tsm_json_rec *r,
 			missing(&c, TSM_F_TIME);
 		}
 	}
-	for (int f = 0; f < TSM_NFIELDS; f++)
+	for (int f = 0; f < TSM_NFIELDS; f++) {
+		/* A bad quantity was reported; its sign would be the side. */
+		if (f == TSM_F_SIDE && fd[TSM_F_QUANTITY].present &&
+		    row->off[TSM_F_QUANTITY] < 0)
+			continue;
 		if ((tsm_fields[f].required & m->kind) && !fd[f].present &&
 		    row->off[f] < 0)
 			missing(&c, f);
+	}
 	if (!c.ok)
 		goto out;
 	if (pos && row->off[TSM_F_STATUS] < 0)

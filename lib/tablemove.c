@@ -534,7 +534,7 @@ tsm_move_run(PGconn *conn, const struct tsm_move_opts *o, struct tsm_move *m,
 		tsm_progress_update(&pg, (uint64_t)r->inserted, (double)hi /
 		    (double)blocks);
 	}
-	tsm_progress_end(&pg);
+	tsm_progress_end(&pg, (uint64_t)r->inserted);
 	if (next < blocks) {
 		if (tsm_interrupted)
 			tsm_error("interrupted: %s: %lld rows moved and committed; "

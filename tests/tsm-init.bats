@@ -134,7 +134,7 @@ snapshot() {
 	new_db
 	run tsm-init --backend "$BACKEND" --schema 'Market "Data"; x'
 	assert_status 0
-	[ "$(q -c "SELECT count(*) FROM \"Market \"\"Data\"\"; x\".schema_migrations")" = 2 ]
+	[ "$(q -c "SELECT count(*) FROM \"Market \"\"Data\"\"; x\".schema_migrations")" = "$(ls "$TSM_ROOT"/sql/[0-9]*.sql | wc -l)" ]
 	run tsm-init --status -F csv --schema 'Market "Data"; x'
 	assert_status 0
 	assert_output_has "state,up to date"
