@@ -108,9 +108,9 @@ tsm_json_write(struct tsm_buf *b, const json_t *v,
 	}
 }
 
-/* Feeds a length-prefixed string to h. */
+/* Feeds a tag and a count (a length, a number of members) to h. */
 static void
-hash_bytes(struct tsm_sha256 *h, char tag, const char *s, size_t n)
+hash_head(struct tsm_sha256 *h, char tag, size_t n)
 {
 	unsigned char head[9];
 
@@ -118,6 +118,13 @@ hash_bytes(struct tsm_sha256 *h, char tag, const char *s, size_t n)
 	for (int i = 0; i < 8; i++)
 		head[1 + i] = (unsigned char)((uint64_t)n >> (8 * i));
 	tsm_sha256_update(h, head, sizeof(head));
+}
+
+/* Feeds a length-prefixed string to h. */
+static void
+hash_bytes(struct tsm_sha256 *h, char tag, const char *s, size_t n)
+{
+	hash_head(h, tag, n);
 	tsm_sha256_update(h, s, n);
 }
 
@@ -146,7 +153,7 @@ tsm_json_hash(struct tsm_sha256 *h, const json_t *v)
 		json_object_foreach((json_t *)v, key, val)
 			keys[i++] = key;
 		qsort(keys, n, sizeof(*keys), cmp_keys);
-		hash_bytes(h, 'o', "", n);
+		hash_head(h, 'o', n);
 		for (i = 0; i < n; i++) {
 			hash_bytes(h, 'k', keys[i], strlen(keys[i]));
 			tsm_json_hash(h, json_object_get(v, keys[i]));
@@ -155,7 +162,7 @@ tsm_json_hash(struct tsm_sha256 *h, const json_t *v)
 			free(keys);
 		return;
 	case JSON_ARRAY:
-		hash_bytes(h, 'a', "", json_array_size(v));
+		hash_head(h, 'a', json_array_size(v));
 		for (i = 0; i < json_array_size(v); i++)
 			tsm_json_hash(h, json_array_get(v, i));
 		return;

@@ -377,9 +377,9 @@ tsm_epoch_from_json(const json_t *v, const char *text, size_t len,
 		for (const char *p = num; *p && p != dot; p++) {
 			if (digits > 0 || *p != '0')
 				digits++;
-			ip = ip * 10 + (*p - '0');
 			if (digits > 18)
 				goto big;
+			ip = ip * 10 + (*p - '0');
 		}
 		if (unit == TSM_UNIT_AUTO)
 			unit = unit_by_digits(digits);
