@@ -85,14 +85,4 @@ bool tsm_recmap_row(const struct tsm_recmap *m, const struct tsm_json_rec *r,
 /* The text of field f of row, or NULL. */
 const char *tsm_row_get(const struct tsm_row *row, int f);
 
-/*
- * Reads an epoch number from JSON as microseconds since 1970, rounding
- * to the nearest microsecond what is finer (time.time() writes
- * 1742125864.5432417); the unit by magnitude unless unit says.  text is
- * the number as the file wrote it (rounding is done on its digits), or
- * NULL.  False with *why a reason as tsm_parse_time gives.
- */
-bool tsm_epoch_from_json(const json_t *v, const char *text, size_t len,
-    enum tsm_time_unit unit, int64_t *out, const char **why);
-
 #endif

@@ -7,6 +7,7 @@
 #include "jsonnum.h"
 #include "jsonout.h"
 #include "jsonpath.h"
+#include "epoch.h"
 #include "recmap.h"
 #include "unit.h"
 
