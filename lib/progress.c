@@ -49,8 +49,9 @@ tsm_progress_update(struct tsm_progress *p, uint64_t rows, double fraction)
 }
 
 void
-tsm_progress_end(struct tsm_progress *p, uint64_t rows)
+tsm_progress_end(struct tsm_progress *p, uint64_t rows, double fraction)
 {
+	char pct[16] = "";
 	double el = tsm_now() - p->start;
 
 	if (!p->on)
@@ -60,8 +61,10 @@ tsm_progress_end(struct tsm_progress *p, uint64_t rows)
 			fputs("\r\033[K", stderr);
 	} else {
 		/* Asked for without a terminal: the last line always. */
-		fprintf(stderr, "%s: %s: %llu rows, 100%%, %.0f rows/s, %.1f s\n",
-		    tsm_progname, p->label, (unsigned long long)rows,
+		if (fraction >= 0)
+			snprintf(pct, sizeof(pct), ", %.0f%%", fraction * 100);
+		fprintf(stderr, "%s: %s: %llu rows%s, %.0f rows/s, %.1f s\n",
+		    tsm_progname, p->label, (unsigned long long)rows, pct,
 		    el > 0 ? (double)rows / el : 0.0, el);
 	}
 	fflush(stderr);

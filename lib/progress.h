@@ -33,6 +33,7 @@ void tsm_progress_update(struct tsm_progress *p, uint64_t rows,
  * Ends the progress: clears the line on a terminal (a summary follows),
  * writes the last one otherwise.
  */
-void tsm_progress_end(struct tsm_progress *p, uint64_t rows);
+void tsm_progress_end(struct tsm_progress *p, uint64_t rows,
+    double fraction);
 
 #endif

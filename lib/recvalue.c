@@ -181,171 +181,206 @@ tsm_rec_bad_value(struct conv *c, const struct found *fd, const char *hint,
 	c->ok = false;
 }
 
+/* Text: a string (a symbol must not be empty). */
+static void
+convert_text(struct conv *c, int f, const struct found *fd)
+{
+	const struct val *v = &fd->v;
+
+	if (v->s == NULL)
+		tsm_rec_bad_value(c, fd, NULL, "expected text, got %s",
+		    tsm_buf_str(&c->got));
+	else if (v->n == 0 && f == TSM_F_SYMBOL)
+		tsm_rec_bad_value(c, fd, NULL, "the symbol is empty");
+	else
+		tsm_rec_put_field(c->row, f, v->s, v->n);
+}
+
+/* An id: a string or a whole number, kept as text. */
+static void
+convert_id(struct conv *c, int f, const struct found *fd)
+{
+	const struct val *v = &fd->v;
+	char buf[TSM_NUM_BUFSZ];
+	const char *t;
+	size_t n;
+
+	if (v->s == NULL && !json_is_integer(v->j)) {
+		tsm_rec_bad_value(c, fd, NULL, "expected text or a whole "
+		    "number, got %s", tsm_buf_str(&c->got));
+		return;
+	}
+	t = tsm_rec_map_text(v, c->nums, buf, &n);
+	tsm_rec_put_field(c->row, f, t, n);
+}
+
+/*
+ * A number, or a string holding one, kept as written.  A quantity's sign
+ * is checked later: it may be the side.
+ */
+static void
+convert_number(struct conv *c, int f, const struct found *fd)
+{
+	const struct tsm_field *fl = &tsm_fields[f];
+	const struct val *v = &fd->v;
+	const char *got = tsm_buf_str(&c->got), *why, *t;
+	char buf[TSM_NUM_BUFSZ];
+	double d;
+	size_t n;
+
+	if (v->s != NULL) {
+		if (!tsm_parse_double(v->s, v->n, &d, &why)) {
+			/* Say more when there is more to say: "1,5". */
+			if (strcmp(why, "is not a number") == 0)
+				tsm_rec_bad_value(c, fd, NULL, "expected a "
+				    "number, got %s", got);
+			else
+				tsm_rec_bad_value(c, fd, NULL, "expected a "
+				    "number, got %s, which %s", got, why);
+			return;
+		}
+		tsm_rec_put_field(c->row, f, v->s, v->n);
+	} else if (json_is_number(v->j)) {
+		t = tsm_rec_map_text(v, c->nums, buf, &n);
+		d = json_number_value(v->j);
+		tsm_rec_put_field(c->row, f, t, n);
+	} else {
+		tsm_rec_bad_value(c, fd, NULL, "expected a number, got %s", got);
+		return;
+	}
+	c->num[f] = d;
+	if (f == TSM_F_QUANTITY)
+		return;
+	if (fl->check == TSM_FC_POSITIVE && !(d > 0))
+		tsm_rec_bad_value(c, fd, NULL, "expected a %s above zero, "
+		    "got %s", fl->name, got);
+	else if (fl->check == TSM_FC_NONNEG && d < 0)
+		tsm_rec_bad_value(c, fd, NULL, "expected a %s of zero or "
+		    "more, got %s", fl->name, got);
+}
+
+/* A time: text, or an epoch number rounded to microseconds. */
+static void
+convert_time(struct conv *c, int f, const struct found *fd)
+{
+	const struct val *v = &fd->v;
+	const char *got = tsm_buf_str(&c->got), *why, *t;
+	char buf[TSM_TIME_BUFSZ];
+	int64_t t64;
+	size_t n = 0;
+
+	if (v->s != NULL) {
+		if (!tsm_parse_time(v->s, v->n, &c->m->topts, &t64, &why)) {
+			tsm_rec_bad_value(c, fd, NULL, "%s %s", got, why);
+			return;
+		}
+		if (c->m->topts.tz == NULL && !has_zone(v->s, v->n) &&
+		    c->row->zoneless[0] == '\0') {
+			tsm_rec_value_path(&c->path, c->r, fd);
+			snprintf(c->row->zoneless, sizeof(c->row->zoneless),
+			    "%s (%s)", got, tsm_buf_str(&c->path));
+		}
+	} else if (json_is_number(v->j)) {
+		t = tsm_json_number_text(c->nums, v->j, &n);
+		if (!tsm_epoch_from_json(v->j, t, n, c->m->topts.unit, &t64,
+		    &why)) {
+			tsm_rec_bad_value(c, fd, NULL, "%s %s", got, why);
+			return;
+		}
+	} else {
+		tsm_rec_bad_value(c, fd, NULL, "expected a time (text or an "
+		    "epoch number), got %s", got);
+		return;
+	}
+	c->times[f] = t64;
+	tsm_rec_put_field(c->row, f, buf, tsm_format_time(t64, buf));
+}
+
+/*
+ * A side: buy, sell, long or short in any case (a position's buy is
+ * long, its sell short), or a boolean, read as is_short.
+ */
+static void
+convert_side(struct conv *c, int f, const struct found *fd)
+{
+	const struct val *v = &fd->v;
+	bool pos = c->m->kind == TSM_REC_POSITIONS;
+	const char *side = NULL;
+	char hint[300];
+
+	if (v->j != NULL && json_is_boolean(v->j))
+		side = json_is_true(v->j) ? "short" : "long";
+	else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "buy"))
+		side = pos ? "long" : "buy";
+	else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "sell"))
+		side = pos ? "short" : "sell";
+	else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "long"))
+		side = "long";
+	else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "short"))
+		side = "short";
+	if (side != NULL) {
+		tsm_rec_put_field(c->row, f, side, strlen(side));
+		return;
+	}
+	snprintf(hint, sizeof(hint), "map it with --value-map %s=%s:%s "
+	    "(or :%s)", fd->alias ? fd->alias : "side",
+	    v->s ? v->s : tsm_buf_str(&c->got), pos ? "long" : "buy",
+	    pos ? "short" : "sell");
+	tsm_rec_bad_value(c, fd, hint, "%s is not a side: expected buy, "
+	    "sell, long or short", tsm_buf_str(&c->got));
+}
+
+/* One of two words, in any case: a position's status, a mode. */
+static void
+convert_word(struct conv *c, int f, const struct found *fd, const char *a,
+    const char *b, const char *what, const char *hint)
+{
+	const struct val *v = &fd->v;
+
+	if (v->s != NULL && tsm_rec_word_is(v->s, v->n, a))
+		tsm_rec_put_field(c->row, f, a, strlen(a));
+	else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, b))
+		tsm_rec_put_field(c->row, f, b, strlen(b));
+	else
+		tsm_rec_bad_value(c, fd, hint, "%s is not %s: expected %s or %s",
+		    tsm_buf_str(&c->got), what, a, b);
+}
+
 /* Converts a field's value by its type into the row. */
 void
 tsm_rec_convert(struct conv *c, int f, const struct found *fd)
 {
-	const struct tsm_field *fl = &tsm_fields[f];
-	const struct val *v = &fd->v;
-	char buf[TSM_TIME_BUFSZ > TSM_NUM_BUFSZ ? TSM_TIME_BUFSZ :
-	    TSM_NUM_BUFSZ];
-	const char *why;
-	enum tsm_ftype type = fl->type;
+	enum tsm_ftype type = tsm_fields[f].type;
 
+	/* A trade's status is any text; a position's, open or closed. */
 	if (type == TSM_FT_STATUS && c->m->kind == TSM_REC_TRADES)
 		type = TSM_FT_TEXT;
-	tsm_rec_describe(&c->got, v, c->nums);
+	tsm_rec_describe(&c->got, &fd->v, c->nums);
 	switch (type) {
 	case TSM_FT_TEXT:
-		if (v->s == NULL) {
-			tsm_rec_bad_value(c, fd, NULL, "expected text, got %s",
-			    tsm_buf_str(&c->got));
-			return;
-		}
-		if (v->n == 0 && f == TSM_F_SYMBOL) {
-			tsm_rec_bad_value(c, fd, NULL, "the symbol is empty");
-			return;
-		}
-		tsm_rec_put_field(c->row, f, v->s, v->n);
-		return;
+		convert_text(c, f, fd);
+		break;
 	case TSM_FT_ID:
-		if (v->s != NULL) {
-			tsm_rec_put_field(c->row, f, v->s, v->n);
-		} else if (json_is_integer(v->j)) {
-			size_t n;
-			const char *t = tsm_rec_map_text(v, c->nums, buf, &n);
-
-			tsm_rec_put_field(c->row, f, t, n);
-		} else {
-			tsm_rec_bad_value(c, fd, NULL, "expected text or a whole number, "
-			    "got %s", tsm_buf_str(&c->got));
-		}
-		return;
-	case TSM_FT_NUM: {
-		double d;
-
-		if (v->s != NULL) {
-			if (!tsm_parse_double(v->s, v->n, &d, &why)) {
-				/* Say more when there is more to say: "1,5". */
-				if (strcmp(why, "is not a number") == 0)
-					tsm_rec_bad_value(c, fd, NULL, "expected a number, "
-					    "got %s", tsm_buf_str(&c->got));
-				else
-					tsm_rec_bad_value(c, fd, NULL, "expected a number, "
-					    "got %s, which %s", tsm_buf_str(&c->got),
-					    why);
-				return;
-			}
-			tsm_rec_put_field(c->row, f, v->s, v->n);
-		} else if (json_is_number(v->j)) {
-			size_t n;
-			const char *t = tsm_rec_map_text(v, c->nums, buf, &n);
-
-			d = json_number_value(v->j);
-			tsm_rec_put_field(c->row, f, t, n);
-		} else {
-			tsm_rec_bad_value(c, fd, NULL, "expected a number, got %s",
-			    tsm_buf_str(&c->got));
-			return;
-		}
-		c->num[f] = d;
-		if (f == TSM_F_QUANTITY)
-			return;		/* its sign may be the side */
-		if (fl->check == TSM_FC_POSITIVE && !(d > 0))
-			tsm_rec_bad_value(c, fd, NULL, "expected a %s above zero, got %s",
-			    fl->name, tsm_buf_str(&c->got));
-		else if (fl->check == TSM_FC_NONNEG && d < 0)
-			tsm_rec_bad_value(c, fd, NULL, "expected a %s of zero or more, "
-			    "got %s", fl->name, tsm_buf_str(&c->got));
-		return;
-	}
-	case TSM_FT_TIME: {
-		int64_t t64;
-
-		if (v->s != NULL) {
-			if (!tsm_parse_time(v->s, v->n, &c->m->topts, &t64,
-			    &why)) {
-				tsm_rec_bad_value(c, fd, NULL, "%s %s",
-				    tsm_buf_str(&c->got), why);
-				return;
-			}
-			if (c->m->topts.tz == NULL && !has_zone(v->s, v->n) &&
-			    c->row->zoneless[0] == '\0') {
-				tsm_rec_value_path(&c->path, c->r, fd);
-				snprintf(c->row->zoneless,
-				    sizeof(c->row->zoneless), "%s (%s)",
-				    tsm_buf_str(&c->got), tsm_buf_str(&c->path));
-			}
-		} else if (json_is_number(v->j)) {
-			size_t n = 0;
-			const char *t = tsm_json_number_text(c->nums, v->j, &n);
-
-			if (!tsm_epoch_from_json(v->j, t, n, c->m->topts.unit,
-			    &t64, &why)) {
-				tsm_rec_bad_value(c, fd, NULL, "%s %s",
-				    tsm_buf_str(&c->got), why);
-				return;
-			}
-		} else {
-			tsm_rec_bad_value(c, fd, NULL, "expected a time (text or an epoch "
-			    "number), got %s", tsm_buf_str(&c->got));
-			return;
-		}
-		c->times[f] = t64;
-		tsm_rec_put_field(c->row, f, buf, tsm_format_time(t64, buf));
-		return;
-	}
-	case TSM_FT_SIDE: {
-		const char *side = NULL;
-		bool pos = c->m->kind == TSM_REC_POSITIONS;
-
-		if (v->j != NULL && json_is_boolean(v->j))
-			side = json_is_true(v->j) ? "short" : "long";
-		else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "buy"))
-			side = pos ? "long" : "buy";
-		else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "sell"))
-			side = pos ? "short" : "sell";
-		else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "long"))
-			side = "long";
-		else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, "short"))
-			side = "short";
-		if (side == NULL) {
-			char hint[300];
-
-			tsm_rec_value_path(&c->path, c->r, fd);
-			snprintf(hint, sizeof(hint), "map it with --value-map "
-			    "%s=%s:%s (or :%s)", fd->alias ? fd->alias : "side",
-			    v->s ? v->s : tsm_buf_str(&c->got),
-			    pos ? "long" : "buy", pos ? "short" : "sell");
-			tsm_rec_bad_value(c, fd, hint, "%s is not a side: expected buy, "
-			    "sell, long or short", tsm_buf_str(&c->got));
-			return;
-		}
-		tsm_rec_put_field(c->row, f, side, strlen(side));
-		return;
-	}
+		convert_id(c, f, fd);
+		break;
+	case TSM_FT_NUM:
+		convert_number(c, f, fd);
+		break;
+	case TSM_FT_TIME:
+		convert_time(c, f, fd);
+		break;
+	case TSM_FT_SIDE:
+		convert_side(c, f, fd);
+		break;
 	case TSM_FT_STATUS:
-		if (v->s != NULL && (tsm_rec_word_is(v->s, v->n, "open") ||
-		    tsm_rec_word_is(v->s, v->n, "closed"))) {
-			tsm_rec_put_field(c->row, f, tsm_rec_word_is(v->s, v->n, "open") ? "open" :
-			    "closed", tsm_rec_word_is(v->s, v->n, "open") ? 4 : 6);
-			return;
-		}
-		tsm_rec_bad_value(c, fd, "map the value with --value-map status=...:open "
-		    "or :closed", "%s is not a position status: expected open "
-		    "or closed", tsm_buf_str(&c->got));
-		return;
+		convert_word(c, f, fd, "open", "closed", "a position status",
+		    "map the value with --value-map status=...:open or "
+		    ":closed");
+		break;
 	case TSM_FT_MODE:
-		if (v->s != NULL && (tsm_rec_word_is(v->s, v->n, "paper") ||
-		    tsm_rec_word_is(v->s, v->n, "live"))) {
-			tsm_rec_put_field(c->row, f, tsm_rec_word_is(v->s, v->n, "paper") ?
-			    "paper" : "live", tsm_rec_word_is(v->s, v->n, "paper") ? 5 : 4);
-			return;
-		}
-		tsm_rec_bad_value(c, fd, "map the value with --value-map mode=...:paper, "
-		    "or give --mode", "%s is not a mode: expected paper or live",
-		    tsm_buf_str(&c->got));
-		return;
+		convert_word(c, f, fd, "paper", "live", "a mode", "map the "
+		    "value with --value-map mode=...:paper, or give --mode");
+		break;
 	}
 }
 
@@ -364,12 +399,13 @@ tsm_rec_missing(struct conv *c, int f)
 	snprintf(hint, sizeof(hint), "give its place with --map %s=PATH",
 	    tsm_fields[f].name);
 	if (c->m->mapped[f])
-		tsm_rec_problem(c->pr, tsm_buf_str(&c->path), hint, "no %s: --map %s=%s "
-		    "finds nothing", tsm_fields[f].name, tsm_fields[f].name,
-		    c->m->map[f].text);
+		tsm_rec_problem(c->pr, tsm_buf_str(&c->path), hint, "no %s: "
+		    "--map %s=%s finds nothing", tsm_fields[f].name,
+		    tsm_fields[f].name, c->m->map[f].text);
 	else
-		tsm_rec_problem(c->pr, tsm_buf_str(&c->path), hint, "no %s: none of %s "
-		    "is there", tsm_fields[f].name, tsm_buf_str(&names));
+		tsm_rec_problem(c->pr, tsm_buf_str(&c->path), hint, "no %s: "
+		    "none of %s is there", tsm_fields[f].name,
+		    tsm_buf_str(&names));
 	tsm_buf_free(&names);
 	c->ok = false;
 }

@@ -534,7 +534,8 @@ tsm_move_run(PGconn *conn, const struct tsm_move_opts *o, struct tsm_move *m,
 		tsm_progress_update(&pg, (uint64_t)r->inserted, (double)hi /
 		    (double)blocks);
 	}
-	tsm_progress_end(&pg, (uint64_t)r->inserted);
+	tsm_progress_end(&pg, (uint64_t)r->inserted, blocks > 0 ?
+	    (double)(next < blocks ? next : blocks) / (double)blocks : 1.0);
 	if (next < blocks) {
 		if (tsm_interrupted)
 			tsm_error("interrupted: %s: %lld rows moved and committed; "

@@ -94,3 +94,10 @@ BEGIN
 	RETURN n;
 END
 $$;
+
+-- A source_key is an opaque hash (hex digits): byte order is its order,
+-- and comparing it by the database's collation only costs time on every
+-- insert and look-up of a migration.  Run again, this changes nothing.
+ALTER TABLE :"schema".positions ALTER COLUMN source_key TYPE text
+    COLLATE "C";
+ALTER TABLE :"schema".trades ALTER COLUMN source_key TYPE text COLLATE "C";

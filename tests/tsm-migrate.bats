@@ -837,6 +837,33 @@ drop_reader() {
 	drop_reader
 }
 
+@test "klines: SIGTERM stops the open batch and exits 130; the next run resumes" {
+	init_db
+	legacy_layout
+	# Every batch takes a second, so that the signal finds one running.
+	q -c "CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep(1); RETURN NULL; END\$\$" \
+	    -c "CREATE TRIGGER slow AFTER INSERT ON tsm.candles FOR EACH STATEMENT EXECUTE FUNCTION public.slow()"
+	tsm-migrate klines --tables 'binance%' --batch-size 500 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 2.5
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/err")
+	assert_status 130
+	assert_output_has 'tsm-migrate: error: interrupted: public.binance_btcusdt_kline_1m:'
+	assert_output_has 'rows moved and committed; run the same command to resume'
+	moved=$(q -c "SELECT count(*) FROM tsm.candles")
+	[ "$moved" -gt 0 ] && [ "$moved" -lt 5000 ]
+	[ "$(q -c "SELECT status FROM tsm.runs")" = error ]
+	q -c "DROP TRIGGER slow ON tsm.candles"
+	run tsm-migrate klines --tables 'binance%'
+	assert_status 0
+	assert_output_has "$((5000 - moved)) inserted (resumed)"
+	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 5000 ]
+	drop_reader
+}
+
 @test "klines: names that do not parse, columns that differ: nothing moves" {
 	init_db
 	legacy_layout
