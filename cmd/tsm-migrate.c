@@ -44,8 +44,10 @@ help(void)
 	printf("\nOptions for positions and trades:\n");
 	printf("      --exchange=NAME      the exchange of every record\n");
 	printf("      --if-empty           migrate only into an empty table\n");
-	printf("      --map=FIELD=PATH     read FIELD at PATH in each record\n");
-	printf("      --max-size=SIZE      refuse larger files (default 64M)\n");
+	printf("      --map=FIELD=PATH     read FIELD at PATH in each record\n"
+	    );
+	printf("      --max-size=SIZE      refuse larger files (default 64M)\n"
+	    );
 	printf("      --mode=MODE          paper or live, for every record\n");
 	printf("      --no-backup          write no FILE.bak\n");
 	printf("      --path=PATH          where the records are, such as "
@@ -53,7 +55,8 @@ help(void)
 	printf("      --preset=NAME        a known format: freqtrade\n");
 	printf("      --source=NAME        the source's name (default: the "
 	    "file's path)\n");
-	printf("      --time-unit=UNIT     epoch numbers are s, ms, us or ns\n");
+	printf("      --time-unit=UNIT     epoch numbers are s, ms, us or ns\n"
+	    );
 	printf("      --tz=ZONE            zone of zone-less times (default "
 	    "UTC)\n");
 	printf("      --value-map=FIELD=FROM:TO,...\n"
@@ -66,7 +69,8 @@ help(void)
 	    "view (klines)\n");
 	printf("      --drop-source        drop each old table once its count "
 	    "is verified\n");
-	printf("      --exchange=NAME      the exchange of every row (table)\n");
+	printf("      --exchange=NAME      the exchange of every row (table)\n"
+	    );
 	printf("      --interval=INTERVAL  the candle interval of every row "
 	    "(table)\n");
 	printf("      --kind=KIND          the series to fill (table)\n");
@@ -220,8 +224,9 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 			a->batch = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || a->batch < 1 ||
 			    a->batch > 100000000) {
-				tsm_usage_error("--batch-size takes a whole number "
-				    "from 1 to 100000000, not \"%s\"", optarg);
+				tsm_usage_error("--batch-size takes a whole "
+				    "number from 1 to 100000000, not \"%s\"",
+				    optarg);
 				return false;
 			}
 			break;
@@ -238,8 +243,8 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 			break;
 		case 'F':
 			if (!tsm_format_parse(optarg, &a->format)) {
-				tsm_usage_error("-F takes csv, tsv, table or json, "
-				    "not \"%s\"", optarg);
+				tsm_usage_error("-F takes csv, tsv, table or "
+				    "json, not \"%s\"", optarg);
 				return false;
 			}
 			break;
@@ -252,16 +257,16 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 			break;
 		case OPT_MAX_SIZE:
 			if (!tsm_parse_size(optarg, &a->max_size)) {
-				tsm_usage_error("--max-size takes a size such as "
-				    "64M, 1G or 500k, not \"%s\"", optarg);
+				tsm_usage_error("--max-size takes a size such "
+				    "as 64M, 1G or 500k, not \"%s\"", optarg);
 				return false;
 			}
 			break;
 		case OPT_MODE:
 			if (strcmp(optarg, "paper") != 0 &&
 			    strcmp(optarg, "live") != 0) {
-				tsm_usage_error("--mode takes paper or live, not "
-				    "\"%s\"", optarg);
+				tsm_usage_error("--mode takes paper or live, "
+				    "not \"%s\"", optarg);
 				return false;
 			}
 			a->mode = optarg;
@@ -284,15 +289,15 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 		case OPT_TABLES: a->tables = optarg; break;
 		case OPT_TIME_UNIT:
 			if (!tsm_time_unit_parse(optarg, &a->unit)) {
-				tsm_usage_error("--time-unit takes s, ms, us or ns, "
-				    "not \"%s\"", optarg);
+				tsm_usage_error("--time-unit takes s, ms, us "
+				    "or ns, not \"%s\"", optarg);
 				return false;
 			}
 			break;
 		case OPT_TZ:
 			if (!tsm_tz_valid(optarg)) {
-				tsm_usage_error("--tz: unknown time zone \"%s\"",
-				    optarg);
+				tsm_usage_error("--tz: unknown time zone "
+				    "\"%s\"", optarg);
 				tsm_hint("give an IANA zone name such as "
 				    "Europe/Berlin or UTC");
 				return false;
@@ -309,8 +314,8 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 		}
 	}
 	if (optind >= argc) {
-		tsm_usage_error("a command is needed: positions, trades, klines "
-		    "or table");
+		tsm_usage_error("a command is needed: positions, trades, "
+		    "klines or table");
 		return false;
 	}
 	for (i = 0; i < 4; i++)
@@ -327,8 +332,8 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 	for (size_t k = 0; k < sizeof(scope) / sizeof(scope[0]); k++)
 		if (a->given[scope[k].opt] &&
 		    !(scope[k].cmds & (1u << a->cmd))) {
-			tsm_usage_error("%s is not an option of %s", scope[k].name,
-			    cmd_names[a->cmd]);
+			tsm_usage_error("%s is not an option of %s",
+			    scope[k].name, cmd_names[a->cmd]);
 			return false;
 		}
 	return tsm_schema_name_ok(co->schema);
@@ -372,8 +377,8 @@ run_json(const struct tsm_conn_opts *co, struct args *a)
 	tsm_recmap_init(&map, kind);
 	memset(&path, 0, sizeof(path));
 	if (a->noperands == 0) {
-		tsm_usage_error("give the JSON file%s to migrate: tsm-migrate %s "
-		    "FILE...", "s", cmd_names[a->cmd]);
+		tsm_usage_error("give the JSON files to migrate: tsm-migrate "
+		    "%s FILE...", cmd_names[a->cmd]);
 		goto out;
 	}
 	for (int i = 0; i < a->noperands; i++) {
@@ -393,18 +398,19 @@ run_json(const struct tsm_conn_opts *co, struct args *a)
 	if (a->preset != NULL) {
 		preset = tsm_preset_find(a->preset);
 		if (preset == NULL) {
-			tsm_usage_error("--preset: unknown format \"%s\"; known: "
-			    "%s", a->preset, tsm_preset_list());
+			tsm_usage_error("--preset: unknown format \"%s\"; "
+			    "known: %s", a->preset, tsm_preset_list());
 			goto out;
 		}
 		if (!(preset->kinds & kind)) {
 			tsm_usage_error("--preset %s is for %s, not %s",
-			    preset->name, tsm_rec_kind_name(
-			    (enum tsm_rec_kind)preset->kinds), cmd_names[a->cmd]);
+			    preset->name, tsm_rec_kind_name((enum tsm_rec_kind)
+			    preset->kinds), cmd_names[a->cmd]);
 			goto out;
 		}
 		for (int i = 0; preset->maps[i]; i++)
-			if (!tsm_recmap_add_map(&map, "--preset", preset->maps[i]))
+			if (!tsm_recmap_add_map(&map, "--preset",
+			    preset->maps[i]))
 				goto out;
 		for (int i = 0; preset->value_maps[i]; i++)
 			if (!tsm_recmap_add_value_map(&map, "--preset",
@@ -427,12 +433,13 @@ run_json(const struct tsm_conn_opts *co, struct args *a)
 	map.topts.tz = a->tz;
 	map.topts.unit = a->unit;
 	{
-		const char *p = a->path ? a->path : preset ? preset->path : NULL;
+		const char *p = a->path ? a->path :
+		    preset ? preset->path : NULL;
 
 		if (p != NULL) {
 			if (!tsm_jpath_parse(p, &path, &why) || path.at_key) {
-				tsm_usage_error("--path \"%s\" %s", p, path.at_key ?
-				    "cannot be @key" : why);
+				tsm_usage_error("--path \"%s\" %s", p,
+				    path.at_key ? "cannot be @key" : why);
 				goto out;
 			}
 			have_path = true;
@@ -551,11 +558,11 @@ run_table(const struct tsm_conn_opts *co, const struct args *a)
 
 	if (a->noperands != 1) {
 		if (a->noperands == 0)
-			tsm_usage_error("give the table to move: tsm-migrate table "
-			    "--kind=KIND SOURCE");
+			tsm_usage_error("give the table to move: tsm-migrate "
+			    "table --kind=KIND SOURCE");
 		else
-			tsm_usage_error("unexpected argument \"%s\": table moves "
-			    "one table", a->operands[1]);
+			tsm_usage_error("unexpected argument \"%s\": table "
+			    "moves one table", a->operands[1]);
 		return TSM_EXIT_USAGE;
 	}
 	if (a->kind == NULL) {
@@ -579,7 +586,8 @@ run_table(const struct tsm_conn_opts *co, const struct args *a)
 	moves_opts(a, &o);
 	if (a->interval != NULL) {
 		if (!tsm_parse_timeframe(a->interval, &tf, &why)) {
-			tsm_usage_error("--interval: \"%s\" %s", a->interval, why);
+			tsm_usage_error("--interval: \"%s\" %s", a->interval,
+			    why);
 			return TSM_EXIT_USAGE;
 		}
 		o.interval = tf.code;

@@ -165,8 +165,8 @@ tsm_backup_write(const char *path, const void *bytes, size_t len,
 			break;
 		}
 		if (errno != EEXIST) {
-			tsm_error("cannot write the backup of %s as %s: %s", path,
-			    made, strerror(errno));
+			tsm_error("cannot write the backup of %s as %s: %s",
+			    path, made, strerror(errno));
 			goto out;
 		}
 	}

@@ -126,7 +126,8 @@ read_all(struct tsm_json_doc *d, int fd, uint64_t max_bytes, size_t hint)
 
 			free(buf);
 			tsm_format_size(max_bytes, lim, sizeof(lim));
-			tsm_error("%s: more than --max-size (%s)", d->name, lim);
+			tsm_error("%s: more than --max-size (%s)", d->name,
+			    lim);
 			tsm_hint("the whole file is held in memory while it is "
 			    "checked; raise the limit with --max-size if the "
 			    "machine has the memory");
@@ -172,11 +173,11 @@ report_parse_error(const struct tsm_json_doc *d, const json_error_t *e)
 		break;
 	case json_error_end_of_input_expected:
 		if (tok[0])
-			snprintf(what, sizeof(what), "unexpected text after the "
-			    "end of the JSON value: %s", tok);
+			snprintf(what, sizeof(what), "unexpected text after "
+			    "the end of the JSON value: %s", tok);
 		else
-			snprintf(what, sizeof(what), "unexpected text after the "
-			    "end of the JSON value");
+			snprintf(what, sizeof(what), "unexpected text after "
+			    "the end of the JSON value");
 		break;
 	case json_error_duplicate_key:
 		snprintf(what, sizeof(what), "duplicate key %s in one object",
@@ -226,7 +227,8 @@ check_start(const struct tsm_json_doc *d, size_t off)
 		i++;
 	if (i == d->len) {
 		if (d->len == 0)
-			tsm_error("%s is empty: expected JSON records", d->name);
+			tsm_error("%s is empty: expected JSON records",
+			    d->name);
 		else
 			tsm_error("%s holds only white space: expected JSON "
 			    "records", d->name);

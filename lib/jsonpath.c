@@ -155,10 +155,8 @@ tsm_jpath_parse(const char *s, struct tsm_jpath *p, const char **why)
 				size_t v = 0;
 
 				for (; *c >= '0' && *c <= '9'; c++) {
-					if (v > 100000000) {
-						*why = "has an index out of range";
-						goto fail;
-					}
+					if (v > 100000000)
+						goto too_big;
 					v = v * 10 + (size_t)(*c - '0');
 				}
 				if (*c != ']') {
@@ -203,6 +201,9 @@ tsm_jpath_parse(const char *s, struct tsm_jpath *p, const char **why)
 	}
 	p->single_key = p->n == 1 && p->steps[0].type == TSM_JSTEP_KEY;
 	return true;
+too_big:
+	*why = "has an index out of range";
+	goto fail;
 oom:
 	*why = "could not be stored: out of memory";
 fail:

@@ -133,7 +133,8 @@ add_container(json_t *v, const char *path, const char *wildkey, void *arg)
 				struct tsm_buf b = TSM_BUF_INIT;
 
 				tsm_buf_printf(&b, "%s[%zu]", path, i);
-				report_not_record(c->d->name, tsm_buf_str(&b), e);
+				report_not_record(c->d->name, tsm_buf_str(&b),
+				    e);
 				tsm_buf_free(&b);
 				return false;
 			}
@@ -173,10 +174,11 @@ add_container(json_t *v, const char *path, const char *wildkey, void *arg)
 
 				tsm_buf_puts(&b, path);
 				tsm_jpath_put_key(&b, key);
-				report_not_record(c->d->name, tsm_buf_str(&b), e);
-				tsm_hint("records come as a list or as an object "
-				    "keyed by symbol; give their place with "
-				    "--path");
+				report_not_record(c->d->name, tsm_buf_str(&b),
+				    e);
+				tsm_hint("records come as a list or as an "
+				    "object keyed by symbol; give their place "
+				    "with --path");
 				tsm_buf_free(&b);
 				return false;
 			}
@@ -251,8 +253,8 @@ tsm_json_find_records(const struct tsm_json_doc *d,
 		for (const char *const *k = containers; *k; k++)
 			tsm_buf_printf(&b, "%s%s", k == containers ? "" : ", ",
 			    *k);
-		tsm_error("%s: $: cannot tell where the records are: expected a "
-		    "list, an object keyed by symbol, or one of the keys %s",
+		tsm_error("%s: $: cannot tell where the records are: expected "
+		    "a list, an object keyed by symbol, or one of the keys %s",
 		    d->name, tsm_buf_str(&b));
 		tsm_hint("give their place with --path, such as --path "
 		    "'$.data.items'");

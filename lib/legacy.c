@@ -115,10 +115,10 @@ check_columns(const struct tsm_legacy_table *t)
 		seen[li] = true;
 		if (layout[li].time ? !is_time_type(t->cols[i].base) :
 		    !is_number_type(t->cols[i].base)) {
-			tsm_error("table %s.%s: column \"%s\" is %s; expected %s",
-			    t->schema, t->name, t->cols[i].name, t->cols[i].type,
-			    layout[li].time ? "a timestamp or an epoch number" :
-			    "a number");
+			tsm_error("table %s.%s: column \"%s\" is %s; "
+			    "expected %s", t->schema, t->name, t->cols[i].name,
+			    t->cols[i].type, layout[li].time ?
+			    "a timestamp or an epoch number" : "a number");
 			ok = false;
 		}
 	}
@@ -213,21 +213,24 @@ tsm_legacy_find(PGconn *conn, const char *schema, const char *pattern,
 		long moved = 0;
 
 		/* Moved before, with a view in their place: nothing to do. */
-		res = tsm_query(conn, "SELECT count(*) FROM pg_catalog.pg_class c "
-		    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-		    "WHERE n.nspname = $1 AND c.relkind = 'v' AND c.relname "
-		    "LIKE $2 AND EXISTS (SELECT FROM pg_catalog.pg_class w WHERE "
-		    "w.relnamespace = c.relnamespace AND w.relname = c.relname "
-		    "|| '_legacy')", 2, p);
+		res = tsm_query(conn, "SELECT count(*) FROM "
+		    "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+		    "n.oid = c.relnamespace WHERE n.nspname = $1 AND "
+		    "c.relkind = 'v' AND c.relname LIKE $2 AND EXISTS (SELECT "
+		    "FROM pg_catalog.pg_class w WHERE w.relnamespace = "
+		    "c.relnamespace AND w.relname = c.relname || '_legacy')",
+		    2, p);
 		if (res == NULL)
 			return false;
 		moved = atol(PQgetvalue(res, 0, 0));
 		PQclear(res);
 		if (moved > 0) {
-			tsm_info("nothing to move: the %ld table%s LIKE '%s' in "
-			    "schema \"%s\" %s moved before and %s views now",
-			    moved, moved == 1 ? "" : "s", pattern, schema,
-			    moved == 1 ? "was" : "were", moved == 1 ? "is" : "are");
+			bool one = moved == 1;
+
+			tsm_info("nothing to move: the %ld table%s LIKE '%s' "
+			    "in schema \"%s\" %s moved before and %s views "
+			    "now", moved, one ? "" : "s", pattern, schema,
+			    one ? "was" : "were", one ? "is" : "are");
 			return true;
 		}
 		tsm_error("no table in schema \"%s\" has a name LIKE '%s'",
@@ -244,8 +247,8 @@ tsm_legacy_find(PGconn *conn, const char *schema, const char *pattern,
 
 		if (!tsm_legacy_parse_name(t->name, t->exchange, t->symbol,
 		    &t->tf, &why)) {
-			tsm_error("table %s.%s: the name %s", t->schema, t->name,
-			    why);
+			tsm_error("table %s.%s: the name %s", t->schema,
+			    t->name, why);
 			ok = false;
 		} else if (t->ncols == -1) {
 			tsm_error("table %s.%s is partitioned: move its "
@@ -253,9 +256,9 @@ tsm_legacy_find(PGconn *conn, const char *schema, const char *pattern,
 			    t->schema, t->name);
 			ok = false;
 		} else if (t->ncols == -2) {
-			tsm_error("table %s.%s: its columns differ from the kline "
-			    "layout: it has more than %d", t->schema, t->name,
-			    TSM_LEGACY_MAXCOLS);
+			tsm_error("table %s.%s: its columns differ from the "
+			    "kline layout: it has more than %d", t->schema,
+			    t->name, TSM_LEGACY_MAXCOLS);
 			ok = false;
 		} else {
 			ok = check_columns(t);
@@ -264,9 +267,10 @@ tsm_legacy_find(PGconn *conn, const char *schema, const char *pattern,
 			if (strcmp(v[j].exchange, t->exchange) == 0 &&
 			    strcmp(v[j].symbol, t->symbol) == 0 &&
 			    strcmp(v[j].tf.code, t->tf.code) == 0) {
-				tsm_error("tables %s.%s and %s.%s both hold %s %s "
-				    "%s candles", t->schema, v[j].name, t->schema,
-				    t->name, t->exchange, t->symbol, t->tf.code);
+				tsm_error("tables %s.%s and %s.%s both hold "
+				    "%s %s %s candles", t->schema, v[j].name,
+				    t->schema, t->name, t->exchange, t->symbol,
+				    t->tf.code);
 				ok = false;
 			}
 		if (!ok)
@@ -301,13 +305,13 @@ time_expr(const char *col, const char *base, struct tsm_buf *b)
 	else
 		/* Epoch numbers, told apart by magnitude as everywhere. */
 		tsm_buf_printf(b, "CASE WHEN s.%s < 100000000000 THEN "
-		    "pg_catalog.to_timestamp(s.%s::double precision) "
-		    "WHEN s.%s < 100000000000000 THEN "
+		    "pg_catalog.to_timestamp(s.%s::double precision) WHEN "
+		    "s.%s < 100000000000000 THEN "
 		    "pg_catalog.to_timestamp(s.%s::double precision / 1e3) "
 		    "WHEN s.%s < 100000000000000000 THEN "
 		    "pg_catalog.to_timestamp(s.%s::double precision / 1e6) "
-		    "ELSE pg_catalog.to_timestamp(s.%s::double precision / 1e9) "
-		    "END", q, q, q, q, q, q, q);
+		    "ELSE pg_catalog.to_timestamp(s.%s::double precision / "
+		    "1e9) END", q, q, q, q, q, q, q);
 	free(q);
 }
 
@@ -367,9 +371,9 @@ tsm_legacy_view_possible(PGconn *conn, const struct tsm_legacy_table *t)
 		return false;
 	}
 	snprintf(renamed, sizeof(renamed), "%s_legacy", t->name);
-	res = tsm_query(conn, "SELECT EXISTS (SELECT FROM pg_catalog.pg_class c "
-	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	    "WHERE n.nspname = $1 AND c.relname = $2)", 2, p);
+	res = tsm_query(conn, "SELECT EXISTS (SELECT FROM pg_catalog.pg_class "
+	    "c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+	    "n.nspname = $1 AND c.relname = $2)", 2, p);
 	if (res == NULL)
 		return false;
 	taken = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -397,8 +401,8 @@ view_expr(PGconn *conn, const struct tsm_legacy_table *t, int col,
 		PGresult *res;
 
 		qc = tsm_quote_ident(name);
-		snprintf(sql, sizeof(sql), "SELECT count(DISTINCT %s), min(%s)::"
-		    "text, count(%s) FROM %s", qc, qc, qc, qsrc);
+		snprintf(sql, sizeof(sql), "SELECT count(DISTINCT %s), "
+		    "min(%s)::text, count(%s) FROM %s", qc, qc, qc, qsrc);
 		free(qc);
 		res = tsm_query(conn, sql, 0, NULL);
 		if (res == NULL)
@@ -439,8 +443,8 @@ view_expr(PGconn *conn, const struct tsm_legacy_table *t, int col,
 		long long mx;
 		const char *mult;
 
-		snprintf(sql, sizeof(sql), "SELECT coalesce(max(%s), 0)::bigint "
-		    "FROM %s", qn, qsrc);
+		snprintf(sql, sizeof(sql), "SELECT coalesce(max(%s), "
+		    "0)::bigint FROM %s", qn, qsrc);
 		free(qn);
 		res = tsm_query(conn, sql, 0, NULL);
 		if (res == NULL) {
@@ -474,8 +478,8 @@ tsm_legacy_create_view(PGconn *conn, const char *tsm_schema,
 	snprintf(renamed, sizeof(renamed), "%s_legacy", t->name);
 	qr = tsm_quote_ident(renamed);
 	snprintf(src, sizeof(src), "%s.%s", qs, qn);
-	tsm_buf_printf(&sql, "ALTER TABLE %s.%s RENAME TO %s; CREATE VIEW %s.%s "
-	    "AS SELECT ", qs, qn, qr, qs, qn);
+	tsm_buf_printf(&sql, "ALTER TABLE %s.%s RENAME TO %s; CREATE VIEW "
+	    "%s.%s AS SELECT ", qs, qn, qr, qs, qn);
 	/* The columns and their types as the old table had them. */
 	for (int i = 0; i < t->ncols; i++) {
 		char *qc = tsm_quote_ident(t->cols[i].name);
@@ -530,7 +534,8 @@ tsm_legacy_create_view(PGconn *conn, const char *tsm_schema,
 			goto out;
 		lit = tsm_quote_literal(note);
 		free(note);
-		tsm_buf_printf(&sql, "COMMENT ON VIEW %s.%s IS %s", qs, qn, lit);
+		tsm_buf_printf(&sql, "COMMENT ON VIEW %s.%s IS %s", qs, qn,
+		    lit);
 		free(lit);
 	}
 	if (!tsm_buf_ok(&sql) || !tsm_command(conn, sql.data, 0, NULL) ||
@@ -561,8 +566,8 @@ tsm_legacy_drop(PGconn *conn, const struct tsm_legacy_table *t, bool renamed)
 	snprintf(sql, sizeof(sql), "DROP TABLE %s.%s", qs, qn);
 	ok = tsm_command(conn, sql, 0, NULL);
 	if (!ok)
-		tsm_hint("the rows of %s.%s are in the candles; drop it yourself "
-		    "once nothing needs it", t->schema, name);
+		tsm_hint("the rows of %s.%s are in the candles; drop it "
+		    "yourself once nothing needs it", t->schema, name);
 	free(qs);
 	free(qn);
 	return ok;

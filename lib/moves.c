@@ -35,7 +35,8 @@ connect_move(const struct tsm_conn_opts *co, struct tsm_schema_state *st,
 		return NULL;
 	}
 	if (PQserverVersion(conn) < 140000) {
-		tsm_error("moving tables in batches needs PostgreSQL 14 or later");
+		tsm_error("moving tables in batches needs PostgreSQL 14 or "
+		    "later");
 		*status = TSM_EXIT_FAIL;
 		tsm_disconnect(conn);
 		return NULL;
@@ -49,8 +50,9 @@ report_move(const struct tsm_move *m, const struct tsm_move_result *r,
     const char *what)
 {
 	if (!r->verified) {
-		tsm_error("%s: %lld of its %lld rows have no row in %s: not "
-		    "verified", m->label, r->missing, r->source_rows, what);
+		tsm_error("%s: %lld of its %lld rows %s no row in %s: not "
+		    "verified", m->label, r->missing, r->source_rows,
+		    r->missing == 1 ? "has" : "have", what);
 		tsm_hint("did the table change during the move? run the same "
 		    "command again; nothing is dropped or replaced until the "
 		    "counts agree");
@@ -110,10 +112,10 @@ print_klines_plan(PGconn *conn, const struct tsm_moves_opts *a,
 		char label[160], est[32] = "";
 		const char *p[2] = { t[i].schema, t[i].name };
 		const char *vals[7];
-		PGresult *res = tsm_query(conn, "SELECT greatest(c.reltuples, 0)"
-		    "::bigint FROM pg_catalog.pg_class c JOIN "
-		    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-		    "n.nspname = $1 AND c.relname = $2", 2, p);
+		PGresult *res = tsm_query(conn, "SELECT greatest(c.reltuples, "
+		    "0)::bigint FROM pg_catalog.pg_class c JOIN "
+		    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		    "WHERE n.nspname = $1 AND c.relname = $2", 2, p);
 
 		if (res == NULL) {
 			ok = false;
@@ -168,8 +170,8 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		if (!print_klines_plan(conn, a, t, n))
 			status = tsm_exit_status(conn);
 		else
-			tsm_info("dry run: %d table%s would be moved; nothing was "
-			    "changed", n, n == 1 ? "" : "s");
+			tsm_info("dry run: %d table%s would be moved; "
+			    "nothing was changed", n, n == 1 ? "" : "s");
 		goto out;
 	}
 	ranges = calloc((size_t)n, sizeof(*ranges));
@@ -203,8 +205,8 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 				break;
 			continue;
 		}
-		snprintf(what, sizeof(what), "%s.candles (%s %s %s)", co->schema,
-		    t[i].exchange, t[i].symbol, t[i].tf.code);
+		snprintf(what, sizeof(what), "%s.candles (%s %s %s)",
+		    co->schema, t[i].exchange, t[i].symbol, t[i].tf.code);
 		widen(ranges, &nranges, t[i].tf.code, r.lo, r.hi);
 		if (!report_move(&m, &r, what)) {
 			tsm_move_free(&m);
@@ -214,7 +216,8 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		}
 		tsm_move_free(&m);
 		if (a->create_views) {
-			if (!tsm_legacy_create_view(conn, co->schema, &t[i], iid)) {
+			if (!tsm_legacy_create_view(conn, co->schema, &t[i],
+			    iid)) {
 				status = tsm_exit_status(conn);
 				failed++;
 				continue;
@@ -286,7 +289,8 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 
 		PQclear(PQexec(conn, "ROLLBACK"));
 		if (ok) {
-			static const char *const names[] = { "column", "value" };
+			static const char *const names[] = { "column",
+				"value" };
 			static const enum tsm_coltype types[] = { TSM_COL_TEXT,
 				TSM_COL_TEXT };
 			struct tsm_writer *w = tsm_writer_new(stdout, a->format,
@@ -304,8 +308,9 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 		}
 		status = ok ? TSM_EXIT_OK : tsm_exit_status(conn);
 		if (ok)
-			tsm_info("dry run: %s would be moved into %s.%s; nothing "
-			    "was changed", m.label, co->schema, m.table);
+			tsm_info("dry run: %s would be moved into %s.%s; "
+			    "nothing was changed", m.label, co->schema,
+			    m.table);
 		goto out;
 	}
 	if (!tsm_tablemap_build(conn, &to, &m)) {
@@ -337,8 +342,8 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 
 		snprintf(sql, sizeof(sql), "DROP TABLE %s", m.source);
 		if (!tsm_command(conn, sql, 0, NULL)) {
-			tsm_hint("the rows of %s are in %s; drop it yourself once "
-			    "nothing needs it", m.label, what);
+			tsm_hint("the rows of %s are in %s; drop it yourself "
+			    "once nothing needs it", m.label, what);
 			status = tsm_exit_status(conn);
 			goto out;
 		}

@@ -258,8 +258,8 @@ read_file(struct tsm_recload *L, const char *name,
 			ok = false;
 			break;
 		}
-		if (!tsm_recmap_row(L->o.map, &recs.v[i], f->doc.nums, &seed, &row,
-		    pr)) {
+		if (!tsm_recmap_row(L->o.map, &recs.v[i], f->doc.nums, &seed,
+		    &row, pr)) {
 			if (pr->total == before) {
 				ok = false;	/* out of memory */
 				break;
@@ -273,9 +273,9 @@ read_file(struct tsm_recload *L, const char *name,
 			break;
 		}
 		if (row.zoneless[0] && !warned) {
-			tsm_warning("%s: zone-less times are read as UTC, such as "
-			    "%s; give --tz if they are local times", f->doc.name,
-			    row.zoneless);
+			tsm_warning("%s: zone-less times are read as UTC, "
+			    "such as %s; give --tz if they are local times",
+			    f->doc.name, row.zoneless);
 			warned = true;
 		}
 	}
@@ -310,9 +310,9 @@ tsm_recload_read(struct tsm_recload *L, char *const *files, int n)
 	if (pr.total > pr.shown && pr.shown > 0)
 		tsm_error("%ld more problems not shown", pr.total - pr.shown);
 	if (pr.total > 1 || n > 1)
-		tsm_info("%ld problem%s in %d of %d file%s: nothing was migrated",
-		    pr.total, pr.total == 1 ? "" : "s", bad_files, n,
-		    n == 1 ? "" : "s");
+		tsm_info("%ld problem%s in %d of %d file%s: nothing was "
+		    "migrated", pr.total, pr.total == 1 ? "" : "s", bad_files,
+		    n, n == 1 ? "" : "s");
 	return false;
 }
 

@@ -173,6 +173,13 @@ write_extra(struct tsm_row *row, const struct member *mem, size_t n,
 	}
 }
 
+/* Stores a NUL-terminated text as field f. */
+static void
+put_str(struct tsm_row *row, int f, const char *s)
+{
+	tsm_rec_put_field(row, f, s, strlen(s));
+}
+
 /*
  * Hashes what identifies the record, after the seed (the scheme's
  * version, the kind and the source): its id when it has one; for a
@@ -312,7 +319,7 @@ tsm_recmap_row(const struct tsm_recmap *m, const struct tsm_json_rec *r,
 			fd[f].present = true;
 			fd[f].alias = mb->key;
 			fd[f].v.j = mb->val;
-			/* Inputs without a column of their own stay in extra. */
+			/* What has no column of its own stays in extra. */
 			if (tsm_fields[f].columns & m->kind)
 				mb->taken = true;
 		} else if (f == TSM_F_SYMBOL && r->key != NULL) {
@@ -337,11 +344,11 @@ tsm_recmap_row(const struct tsm_recmap *m, const struct tsm_json_rec *r,
 	/* Options that set a field for every record. */
 	if (m->exchange != NULL) {
 		fd[TSM_F_EXCHANGE].present = false;
-		tsm_rec_put_field(row, TSM_F_EXCHANGE, m->exchange, strlen(m->exchange));
+		put_str(row, TSM_F_EXCHANGE, m->exchange);
 	}
 	if (m->mode != NULL) {
 		fd[TSM_F_MODE].present = false;
-		tsm_rec_put_field(row, TSM_F_MODE, m->mode, strlen(m->mode));
+		put_str(row, TSM_F_MODE, m->mode);
 	}
 
 	for (int f = 0; f < TSM_NFIELDS; f++) {
@@ -361,17 +368,16 @@ tsm_recmap_row(const struct tsm_recmap *m, const struct tsm_json_rec *r,
 
 		tsm_rec_describe(&c.got, &fd[TSM_F_QUANTITY].v, nums);
 		if (q == 0) {
-			tsm_rec_bad_value(&c, &fd[TSM_F_QUANTITY], NULL, "expected a "
-			    "quantity above zero, got %s", tsm_buf_str(&c.got));
+			tsm_rec_bad_value(&c, &fd[TSM_F_QUANTITY], NULL,
+			    "expected a quantity above zero, got %s",
+			    tsm_buf_str(&c.got));
 		} else if (q > 0 && side == NULL && !fd[TSM_F_SIDE].present) {
-			const char *plus = pos ? "long" : "buy";
-
-			tsm_rec_put_field(row, TSM_F_SIDE, plus, strlen(plus));
+			put_str(row, TSM_F_SIDE, pos ? "long" : "buy");
 		} else if (q < 0) {
 			const char *neg = pos ? "short" : "sell";
 
 			if (side == NULL && !fd[TSM_F_SIDE].present) {
-				tsm_rec_put_field(row, TSM_F_SIDE, neg, strlen(neg));
+				put_str(row, TSM_F_SIDE, neg);
 			} else if (side != NULL && strcmp(side, neg) != 0 &&
 			    strcmp(side, "short") != 0) {
 				tsm_rec_bad_value(&c, &fd[TSM_F_QUANTITY], NULL,
@@ -406,8 +412,8 @@ tsm_recmap_row(const struct tsm_recmap *m, const struct tsm_json_rec *r,
 	if (!c.ok)
 		goto out;
 	if (pos && row->off[TSM_F_STATUS] < 0)
-		tsm_rec_put_field(row, TSM_F_STATUS, row->off[TSM_F_CLOSED_AT] >= 0 ?
-		    "closed" : "open", row->off[TSM_F_CLOSED_AT] >= 0 ? 6 : 4);
+		put_str(row, TSM_F_STATUS, row->off[TSM_F_CLOSED_AT] >= 0 ?
+		    "closed" : "open");
 	if (row->off[TSM_F_MODE] < 0)
 		tsm_rec_put_field(row, TSM_F_MODE, "live", 4);
 	if (row->off[TSM_F_EXCHANGE] < 0)

@@ -90,7 +90,8 @@ tsm_recmap_add_map(struct tsm_recmap *m, const char *opt, const char *arg)
 		return true;
 	}
 	if (!tsm_jpath_parse(path, &p, &why)) {
-		tsm_usage_error("%s %s: the path \"%s\" %s", opt, arg, path, why);
+		tsm_usage_error("%s %s: the path \"%s\" %s", opt, arg, path,
+		    why);
 		return false;
 	}
 	if (p.wild) {
@@ -167,8 +168,8 @@ tsm_recmap_add_value_map(struct tsm_recmap *m, const char *opt,
 		if (from == NULL)
 			goto oom;
 		if (!colon) {
-			tsm_usage_error("%s %s: \"%s\" needs a \":\" between the "
-			    "value and what it means", opt, arg, from);
+			tsm_usage_error("%s %s: \"%s\" needs a \":\" between "
+			    "the value and what it means", opt, arg, from);
 			free(from);
 			return false;
 		}
@@ -192,8 +193,8 @@ tsm_recmap_add_value_map(struct tsm_recmap *m, const char *opt,
 		v->to[v->n] = to;
 		v->n++;
 		if (!comma && *p) {
-			tsm_usage_error("%s %s: cannot read it past \"%s\"", opt,
-			    arg, p);
+			tsm_usage_error("%s %s: cannot read it past \"%s\"",
+			    opt, arg, p);
 			return false;
 		}
 	}

@@ -407,14 +407,14 @@ tsm_recload_run(struct tsm_recload *L, PGconn *conn)
 
 		tsm_info("%s: %zu record%s: %ld inserted, %zu already there; "
 		    "%ld of %zu in %s.%s", f->doc.name, f->n, f->n == 1 ? "" :
-		    "s", f->inserted, f->n - (size_t)f->inserted, f->in_db, f->n,
-		    L->o.schema, kind);
+		    "s", f->inserted, f->n - (size_t)f->inserted, f->in_db,
+		        f->n, L->o.schema, kind);
 		if ((size_t)f->in_db != f->n) {
-			tsm_error("%s: only %ld of its %zu records are in %s.%s "
-			    "after the commit", f->doc.name, f->in_db, f->n,
-			    L->o.schema, kind);
-			tsm_hint("something deleted rows meanwhile; run the same "
-			    "command again to put them back");
+			tsm_error("%s: only %ld of its %zu records are in "
+			    "%s.%s after the commit", f->doc.name, f->in_db,
+			    f->n, L->o.schema, kind);
+			tsm_hint("something deleted rows meanwhile; run the "
+			    "same command again to put them back");
 			mismatch = true;
 		}
 	}
@@ -436,7 +436,8 @@ tsm_recload_run(struct tsm_recload *L, PGconn *conn)
 				tsm_hint("the migration itself was committed");
 				status = TSM_EXIT_FAIL;
 			} else if (r == TSM_BACKUP_WRITTEN) {
-				tsm_info("%s: backed up as %s", f->doc.name, made);
+				tsm_info("%s: backed up as %s", f->doc.name,
+				    made);
 			} else {
 				tsm_info("%s: the backup %s is already there",
 				    f->doc.name, made);

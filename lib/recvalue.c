@@ -245,7 +245,8 @@ convert_number(struct conv *c, int f, const struct found *fd)
 		d = json_number_value(v->j);
 		tsm_rec_put_field(c->row, f, t, n);
 	} else {
-		tsm_rec_bad_value(c, fd, NULL, "expected a number, got %s", got);
+		tsm_rec_bad_value(c, fd, NULL, "expected a number, got %s",
+		    got);
 		return;
 	}
 	c->num[f] = d;
@@ -342,8 +343,8 @@ convert_word(struct conv *c, int f, const struct found *fd, const char *a,
 	else if (v->s != NULL && tsm_rec_word_is(v->s, v->n, b))
 		tsm_rec_put_field(c->row, f, b, strlen(b));
 	else
-		tsm_rec_bad_value(c, fd, hint, "%s is not %s: expected %s or %s",
-		    tsm_buf_str(&c->got), what, a, b);
+		tsm_rec_bad_value(c, fd, hint, "%s is not %s: expected %s or "
+		    "%s", tsm_buf_str(&c->got), what, a, b);
 }
 
 /* Converts a field's value by its type into the row. */

@@ -166,7 +166,8 @@ value_expr(const struct tsm_tablemap_opts *o, const struct col *tc,
 	} else if (strcmp(tc->name, "side") == 0 &&
 	    type_is(sc->type, "boolean")) {
 		/* Binance's is_buyer_maker: the taker sold when it is true. */
-		tsm_buf_printf(b, "CASE WHEN s.%s THEN 'sell' ELSE 'buy' END", q);
+		tsm_buf_printf(b, "CASE WHEN s.%s THEN 'sell' ELSE 'buy' END",
+		    q);
 	} else {
 		/* timestamp without zone becomes timestamptz in --tz. */
 		tsm_buf_printf(b, "s.%s::%s", q, tc->type);
@@ -192,8 +193,8 @@ resolve_source(PGconn *conn, const struct tsm_tablemap_opts *o,
 	char *qs, *qn;
 
 	if (res == NULL) {
-		tsm_hint("give the table as TABLE or SCHEMA.TABLE, quoted as in "
-		    "SQL where needed");
+		tsm_hint("give the table as TABLE or SCHEMA.TABLE, quoted as "
+		    "in SQL where needed");
 		return false;
 	}
 	if (PQntuples(res) != 1) {
@@ -218,7 +219,8 @@ resolve_source(PGconn *conn, const struct tsm_tablemap_opts *o,
 	free(qs);
 	free(qn);
 	if (strcmp(PQgetvalue(res, 0, 1), o->schema) == 0) {
-		tsm_error("%s is in tsm's own schema: nothing to move", m->label);
+		tsm_error("%s is in tsm's own schema: nothing to move",
+		    m->label);
 		PQclear(res);
 		return false;
 	}
@@ -270,12 +272,14 @@ tsm_tablemap_build(PGconn *conn, const struct tsm_tablemap_opts *o,
 
 		snprintf(col, sizeof(col), "%.*s", (int)(eq - o->maps[i]),
 		    o->maps[i]);
-		if (find_col(t, nt, col) < 0 || strcmp(col, "instrument_id") == 0 ||
-		    strcmp(col, "timeframe") == 0) {
-			if (strcmp(col, "instrument_id") == 0 ||
-			    strcmp(col, "timeframe") == 0)
-				tsm_error("--map %s: give --exchange and --symbol, "
-				    "or --interval, instead", o->maps[i]);
+		bool constant = strcmp(col, "instrument_id") == 0 ||
+		    strcmp(col, "timeframe") == 0;
+
+		if (find_col(t, nt, col) < 0 || constant) {
+			if (constant)
+				tsm_error("--map %s: give --exchange and "
+				    "--symbol, or --interval, instead",
+				    o->maps[i]);
 			else
 				tsm_error("--map %s: %s has no column \"%s\"",
 				    o->maps[i], m->table, col);
@@ -288,8 +292,8 @@ tsm_tablemap_build(PGconn *conn, const struct tsm_tablemap_opts *o,
 
 		if (strcmp(t[i].name, "instrument_id") == 0) {
 			if (o->exchange == NULL || o->symbol == NULL) {
-				tsm_error("%s rows belong to an instrument: give "
-				    "--exchange and --symbol", m->kind);
+				tsm_error("%s rows belong to an instrument: "
+				    "give --exchange and --symbol", m->kind);
 				good = false;
 				continue;
 			}
@@ -312,9 +316,10 @@ tsm_tablemap_build(PGconn *conn, const struct tsm_tablemap_opts *o,
 		k = source_for(o, t[i].name, s, ns, &mapped, &good);
 		if (k < 0) {
 			if (t[i].required && !mapped) {
-				tsm_error("%s has no column for \"%s\", which %s "
-				    "need", m->label, t[i].name, m->kind);
-				tsm_hint("name it with --map %s=COLUMN", t[i].name);
+				tsm_error("%s has no column for \"%s\", which "
+				    "%s need", m->label, t[i].name, m->kind);
+				tsm_hint("name it with --map %s=COLUMN",
+				    t[i].name);
 				good = false;
 			}
 			continue;

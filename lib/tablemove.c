@@ -47,23 +47,21 @@ tsm_move_target(PGconn *conn, const char *schema, struct tsm_move *m)
 	PGresult *res;
 	char *q = tsm_quote_ident(schema), sql[600];
 
-	snprintf(sql, sizeof(sql), "SELECT s.table_name, a.attname "
-	    "FROM %s.series s "
-	    "JOIN pg_catalog.pg_class c ON c.relname = s.table_name "
-	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	    "AND n.nspname = $1 "
-	    "JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary "
-	    "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
-	    "AND a.attnum = ANY (i.indkey) "
-	    "WHERE s.kind = $2 ORDER BY array_position(i.indkey, a.attnum)",
-	    q);
+	snprintf(sql, sizeof(sql), "SELECT s.table_name, a.attname FROM "
+	    "%s.series s JOIN pg_catalog.pg_class c ON c.relname = "
+	    "s.table_name JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "c.relnamespace AND n.nspname = $1 JOIN pg_catalog.pg_index i ON "
+	    "i.indrelid = c.oid AND i.indisprimary JOIN "
+	    "pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = "
+	    "ANY (i.indkey) WHERE s.kind = $2 ORDER BY "
+	    "array_position(i.indkey, a.attnum)", q);
 	free(q);
 	res = tsm_query(conn, sql, 2, params);
 	if (res == NULL)
 		return false;
 	if (PQntuples(res) == 0 || PQntuples(res) > 8) {
-		tsm_error("the series \"%s\" has no table with a primary key in "
-		    "schema \"%s\"", m->kind, schema);
+		tsm_error("the series \"%s\" has no table with a primary key "
+		    "in schema \"%s\"", m->kind, schema);
 		PQclear(res);
 		return false;
 	}
@@ -538,9 +536,9 @@ tsm_move_run(PGconn *conn, const struct tsm_move_opts *o, struct tsm_move *m,
 	    (double)(next < blocks ? next : blocks) / (double)blocks : 1.0);
 	if (next < blocks) {
 		if (tsm_interrupted)
-			tsm_error("interrupted: %s: %lld rows moved and committed; "
-			    "run the same command to resume", m->label,
-			    r->inserted);
+			tsm_error("interrupted: %s: %lld rows moved and "
+			    "committed; run the same command to resume",
+			    m->label, r->inserted);
 		end_run(&v, run_id, false);
 		goto out;
 	}
@@ -552,7 +550,8 @@ tsm_move_run(PGconn *conn, const struct tsm_move_opts *o, struct tsm_move *m,
 	ok = true;
 out:
 	if (locked && PQstatus(conn) == CONNECTION_OK)
-		PQclear(PQexec(conn, "SELECT pg_catalog.pg_advisory_unlock_all()"));
+		PQclear(PQexec(conn, "SELECT "
+		    "pg_catalog.pg_advisory_unlock_all()"));
 	free(v.schema_q);
 	return ok;
 }
@@ -569,8 +568,8 @@ tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
 	if (o->st->backend != TSM_BACKEND_TIMESCALEDB || lo[0] == '\0')
 		return true;
 	q = tsm_quote_ident(o->schema);
-	snprintf(sql, sizeof(sql), "SELECT pg_catalog.format('%%I.%%I', $5::text,"
-	    " a.name), %s.bucket_floor(a.bucket, $3::timestamptz), "
+	snprintf(sql, sizeof(sql), "SELECT pg_catalog.format('%%I.%%I', "
+	    "$5::text, a.name), %s.bucket_floor(a.bucket, $3::timestamptz), "
 	    "%s.bucket_floor(a.bucket, $4::timestamptz) + a.bucket FROM "
 	    "%s.aggregates_fed_by($1, $2) AS a", q, q, q);
 	free(q);

@@ -6,10 +6,10 @@
 --
 -- Moving one legacy table per symbol, on plain PostgreSQL, must bring the
 -- rollups up to date in the same transaction as each batch.
--- refresh_aggregate recomputes a range of time for every instrument: done
--- once per table, moving N tables of the same period would cost N times
--- the work of all of them.  refresh_aggregates_for recomputes the buckets
--- of one instrument only.
+-- refresh_aggregate (and refresh_invalidated, which calls it) recomputes a
+-- range of time for every instrument: done for each table, moving N tables
+-- of the same period would cost N times the work of all of them.
+-- refresh_aggregates_for recomputes the buckets of one instrument only.
 
 -- The aggregates of a kind that rows of a given timeframe feed: those
 -- without a filter, and those whose filter holds for that timeframe
@@ -44,16 +44,21 @@ BEGIN
 END
 $$;
 
+\if :native
 -- Brings the rollup tables fed by rows of a kind and timeframe up to date
 -- for [lo, hi), widened to whole buckets, for one instrument when
 -- p_instrument_id is given (and the aggregate is grouped by instrument),
--- else for all.  Runs in the caller's transaction; returns the number of
--- buckets written.  Plain PostgreSQL only.
+-- else for all.  Runs in the caller's transaction and returns the number
+-- of buckets written.  The ranges this transaction logged in
+-- invalidations for the kind within [lo, hi] are then refreshed, so they
+-- are cleared: a caller that also wrote other instruments in the same
+-- transaction calls refresh_invalidated instead.  Plain PostgreSQL only;
+-- it runs as the owner, like refresh_aggregate.
 CREATE OR REPLACE FUNCTION :"schema".refresh_aggregates_for(p_kind text,
     p_timeframe text, lo timestamptz, hi timestamptz,
     p_instrument_id integer DEFAULT NULL)
 RETURNS bigint
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = :"schema", pg_catalog
 AS $$
 DECLARE
@@ -91,9 +96,17 @@ BEGIN
 		GET DIAGNOSTICS k = ROW_COUNT;
 		n := n + k;
 	END LOOP;
+	-- age(xmin) is 0 for the rows of this transaction.
+	DELETE FROM invalidations i WHERE i.kind = p_kind
+	    AND pg_catalog.age(i.xmin) = 0
+	    AND i.lo >= refresh_aggregates_for.lo
+	    AND i.hi < refresh_aggregates_for.hi;
 	RETURN n;
 END
 $$;
+REVOKE EXECUTE ON FUNCTION :"schema".refresh_aggregates_for(text, text,
+	timestamptz, timestamptz, integer) FROM PUBLIC;
+\endif
 
 -- A source_key is an opaque hash (hex digits): byte order is its order,
 -- and comparing it by the database's collation only costs time on every

@@ -803,7 +803,7 @@ drop_reader() {
 	    -c "CREATE TRIGGER lose BEFORE INSERT ON tsm.candles FOR EACH ROW EXECUTE FUNCTION public.lose()"
 	run tsm-migrate klines --tables 'binance%' --drop-source --create-views
 	assert_status 1
-	assert_output_has 'tsm-migrate: error: public.binance_btcusdt_kline_1m: 1 of its 5000 rows have no row in tsm.candles (binance BTCUSDT 1m): not verified'
+	assert_output_has 'tsm-migrate: error: public.binance_btcusdt_kline_1m: 1 of its 5000 rows has no row in tsm.candles (binance BTCUSDT 1m): not verified'
 	refute_output_has 'kline_1m dropped'
 	refute_output_has 'is now a view'
 	[ "$(q -c "SELECT relkind FROM pg_class WHERE relname = 'binance_btcusdt_kline_1m'")" = r ]
