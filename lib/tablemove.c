@@ -324,11 +324,23 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 	p[1] = thi;
 	np = 2 + consts(v, p + 2);
 	put_columns(v, 3, &names, &exprs);
-	tsm_buf_printf(&sql, "WITH ins AS (INSERT INTO %s (%s) SELECT %s FROM "
-	    "%s AS s WHERE s.ctid >= $1::tid AND s.ctid < $2::tid ON CONFLICT "
-	    "DO NOTHING RETURNING time) SELECT count(*), min(time), max(time) "
-	    "+ interval '1 microsecond' FROM ins", v->target,
-	    tsm_buf_str(&names), tsm_buf_str(&exprs), v->m->source);
+	/*
+	 * The rollups of plain PostgreSQL are refreshed over the range of
+	 * what was inserted, which RETURNING gives; TimescaleDB keeps its own
+	 * log, so there the count in the command tag is enough.
+	 */
+	if (v->native)
+		tsm_buf_printf(&sql, "WITH ins AS (INSERT INTO %s (%s) SELECT %s "
+		    "FROM %s AS s WHERE s.ctid >= $1::tid AND s.ctid < $2::tid "
+		    "ON CONFLICT DO NOTHING RETURNING time) SELECT count(*), "
+		    "min(time), max(time) + interval '1 microsecond' FROM ins",
+		    v->target, tsm_buf_str(&names), tsm_buf_str(&exprs),
+		    v->m->source);
+	else
+		tsm_buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM %s AS s "
+		    "WHERE s.ctid >= $1::tid AND s.ctid < $2::tid ON CONFLICT DO "
+		    "NOTHING", v->target, tsm_buf_str(&names),
+		    tsm_buf_str(&exprs), v->m->source);
 	if (!tsm_buf_ok(&sql) || !tsm_command(v->conn, "BEGIN", 0, NULL) ||
 	    !set_zone(v))
 		goto out;
@@ -340,7 +352,7 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 			    "here", v->m->label, lo, hi - 1);
 		goto out;
 	}
-	n = atoll(PQgetvalue(res, 0, 0));
+	n = atoll(v->native ? PQgetvalue(res, 0, 0) : PQcmdTuples(res));
 	if (n > 0 && v->native) {
 		char rsql[300];
 		const char *rp[5] = { v->m->kind, v->m->timeframe[0] ?
