@@ -76,6 +76,8 @@ help(void)
 	printf("      --kind=KIND          the series to fill (table)\n");
 	printf("      --map=COLUMN=SOURCE  fill COLUMN from the SOURCE column "
 	    "(table)\n");
+	printf("      --no-refresh         leave the aggregates to be "
+	    "refreshed later\n");
 	printf("      --progress           show progress even when stderr is "
 	    "not a terminal\n");
 	printf("      --source-schema=NAME schema of the old tables (default "
@@ -102,8 +104,8 @@ help(void)
 enum {
 	OPT_BATCH = 0x100, OPT_CREATE_VIEWS, OPT_DROP_SOURCE, OPT_DRY_RUN,
 	OPT_EXCHANGE, OPT_IF_EMPTY, OPT_INTERVAL, OPT_KIND, OPT_MAP,
-	OPT_MAX_SIZE, OPT_MODE, OPT_NO_BACKUP, OPT_PATH, OPT_PRESET,
-	OPT_PROGRESS, OPT_SOURCE, OPT_SOURCE_SCHEMA, OPT_SYMBOL, OPT_TABLES,
+	OPT_MAX_SIZE, OPT_MODE, OPT_NO_BACKUP, OPT_NO_REFRESH, OPT_PATH,
+	OPT_PRESET, OPT_PROGRESS, OPT_SOURCE, OPT_SOURCE_SCHEMA, OPT_SYMBOL, OPT_TABLES,
 	OPT_TIME_UNIT, OPT_TZ, OPT_VALUE_MAP
 };
 
@@ -128,6 +130,7 @@ static const struct { int opt; const char *name; unsigned cmds; } scope[] = {
 	{ OPT_NO_BACKUP, "--no-backup", FOR_JSON },
 	{ OPT_PATH, "--path", FOR_JSON },
 	{ OPT_PRESET, "--preset", FOR_JSON },
+	{ OPT_NO_REFRESH, "--no-refresh", FOR_KLINES | FOR_TABLE },
 	{ OPT_PROGRESS, "--progress", FOR_KLINES | FOR_TABLE },
 	{ OPT_SOURCE, "--source", FOR_JSON },
 	{ OPT_SOURCE_SCHEMA, "--source-schema", FOR_KLINES },
@@ -153,6 +156,7 @@ struct args {
 	uint64_t max_size;
 	long batch;
 	bool create_views, drop_source, dry_run, if_empty, backup, progress;
+	bool refresh;
 	enum tsm_format format;
 	bool header;
 	const char **maps, **vmaps;
@@ -195,6 +199,7 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "no-backup", no_argument, NULL, OPT_NO_BACKUP },
 		{ "no-header", no_argument, NULL, 't' },
+		{ "no-refresh", no_argument, NULL, OPT_NO_REFRESH },
 		{ "path", required_argument, NULL, OPT_PATH },
 		{ "preset", required_argument, NULL, OPT_PRESET },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -272,6 +277,7 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 			a->mode = optarg;
 			break;
 		case OPT_NO_BACKUP: a->backup = false; break;
+		case OPT_NO_REFRESH: a->refresh = false; break;
 		case OPT_PATH: a->path = optarg; break;
 		case OPT_PRESET: a->preset = optarg; break;
 		case OPT_PROGRESS: a->progress = true; break;
@@ -526,6 +532,7 @@ moves_opts(const struct args *a, struct tsm_moves_opts *o)
 	o->unit = a->unit;
 	o->batch = a->batch;
 	o->progress = a->progress;
+	o->refresh = a->refresh;
 	o->create_views = a->create_views;
 	o->drop_source = a->drop_source;
 	o->dry_run = a->dry_run;
@@ -609,6 +616,7 @@ main(int argc, char **argv)
 	a.max_size = (uint64_t)64 * 1024 * 1024;
 	a.batch = 100000;
 	a.backup = true;
+	a.refresh = true;
 	a.header = true;
 	a.format = TSM_FMT_CSV;
 	a.progress = isatty(STDERR_FILENO);

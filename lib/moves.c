@@ -64,6 +64,24 @@ report_move(const struct tsm_move *m, const struct tsm_move_result *r,
 	return true;
 }
 
+/* --no-refresh: says what the aggregates do not show yet, and how. */
+static void
+note_no_refresh(const struct tsm_schema_state *st, const char *schema,
+    const char *kind, const char *lo, const char *hi)
+{
+	if (lo[0] == '\0')
+		return;
+	tsm_info("the aggregates of %s do not show the rows from %s to %s "
+	    "yet (--no-refresh)", kind, lo, hi);
+	if (st->backend == TSM_BACKEND_NATIVE)
+		tsm_hint("the ranges are logged in %s.invalidations: SELECT "
+		    "%s.refresh_invalidated('%s') brings the rollups up to "
+		    "date", schema, schema, kind);
+	else
+		tsm_hint("CALL refresh_continuous_aggregate() on each "
+		    "continuous aggregate of %s over that range", kind);
+}
+
 /* A range of time moved for one candle interval, for the aggregates. */
 struct range {
 	char tf[16];
@@ -184,6 +202,7 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 	mo.schema = co->schema;
 	mo.batch_rows = a->batch;
 	mo.progress = a->progress;
+	mo.refresh = a->refresh;
 	mo.st = &st;
 	mo.tsdb_schema = srv.tsdb_schema;
 	for (int i = 0; i < n && !tsm_interrupted; i++) {
@@ -236,11 +255,14 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			    a->create_views ? "_legacy" : "");
 		}
 	}
-	for (int i = 0; i < nranges && !tsm_interrupted &&
+	for (int i = 0; a->refresh && i < nranges && !tsm_interrupted &&
 	    PQstatus(conn) == CONNECTION_OK; i++)
 		if (!tsm_move_refresh_caggs(conn, &mo, "candles", ranges[i].tf,
 		    ranges[i].lo, ranges[i].hi))
 			status = tsm_exit_status(conn);
+	for (int i = 0; !a->refresh && i < nranges; i++)
+		note_no_refresh(&st, co->schema, "candles", ranges[i].lo,
+		    ranges[i].hi);
 	if (tsm_interrupted)
 		status = TSM_EXIT_INTERRUPTED;
 	else if (failed > 0)
@@ -321,6 +343,7 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 	mo.schema = co->schema;
 	mo.batch_rows = a->batch;
 	mo.progress = a->progress;
+	mo.refresh = a->refresh;
 	mo.st = &st;
 	mo.tsdb_schema = srv.tsdb_schema;
 	if (!tsm_move_run(conn, &mo, &m, &r)) {
@@ -332,8 +355,10 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 		status = TSM_EXIT_FAIL;
 		goto out;
 	}
-	if (!tsm_move_refresh_caggs(conn, &mo, m.kind, m.timeframe[0] ?
-	    m.timeframe : NULL, r.lo, r.hi)) {
+	if (!a->refresh)
+		note_no_refresh(&st, co->schema, m.kind, r.lo, r.hi);
+	else if (!tsm_move_refresh_caggs(conn, &mo, m.kind,
+	    m.timeframe[0] ? m.timeframe : NULL, r.lo, r.hi)) {
 		status = tsm_exit_status(conn);
 		goto out;
 	}

@@ -24,6 +24,7 @@ struct tsm_moves_opts {
 	enum tsm_time_unit unit;	/* table: --time-unit */
 	long batch;
 	bool progress, create_views, drop_source, dry_run;
+	bool refresh;			/* not --no-refresh */
 	enum tsm_format format;		/* of --dry-run */
 	bool header;
 };

@@ -353,7 +353,7 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 		goto out;
 	}
 	n = atoll(v->native ? PQgetvalue(res, 0, 0) : PQcmdTuples(res));
-	if (n > 0 && v->native) {
+	if (n > 0 && v->native && v->o->refresh) {
 		char rsql[300];
 		const char *rp[5] = { v->m->kind, v->m->timeframe[0] ?
 		    v->m->timeframe : NULL, PQgetvalue(res, 0, 1),

@@ -48,6 +48,7 @@ struct tsm_move_opts {
 	const char *schema;
 	long batch_rows;
 	bool progress;
+	bool refresh;			/* the aggregates, as rows move */
 	const struct tsm_schema_state *st;
 	const char *tsdb_schema;	/* TimescaleDB's schema, or "" */
 };
