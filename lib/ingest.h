@@ -210,7 +210,7 @@ bool tsm_ingest_check(const struct tsm_ingest_map *m,
 
 /* Appends the row as a binary COPY row of the active columns. */
 void tsm_ingest_encode(const struct tsm_ingest_map *m,
-    const struct tsm_irow *row, struct tsm_buf *out);
+    const struct tsm_irow *row, struct tsm_copybuf *out);
 
 /*
  * The canonical instrument kind ("perpetual" for "perp"), or NULL; the

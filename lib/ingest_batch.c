@@ -128,7 +128,7 @@ tsm_batch_init(struct tsm_batch *b, const struct tsm_ingest_map *m,
 void
 tsm_batch_free(struct tsm_batch *b)
 {
-	tsm_buf_free(&b->rows);
+	tsm_copybuf_free(&b->rows);
 	free(b->meta);
 	free(b->slots);
 	free(b->groups);
@@ -139,7 +139,7 @@ tsm_batch_free(struct tsm_batch *b)
 void
 tsm_batch_reset(struct tsm_batch *b, const char *input)
 {
-	tsm_buf_clear(&b->rows);
+	tsm_copybuf_clear(&b->rows);
 	b->nrows = 0;
 	b->ngroups = 0;
 	b->ndup = 0;
@@ -407,7 +407,7 @@ tsm_hull_free(struct tsm_hull *h)
 /* The group columns of an encoded row, back to back, into out. */
 static void
 group_bytes(const struct tsm_ingest_map *m, const unsigned char *p,
-    struct tsm_buf *out)
+    struct tsm_copybuf *out)
 {
 	p += 2;
 	for (int j = 0; j < m->ncols; j++) {
@@ -415,7 +415,7 @@ group_bytes(const struct tsm_ingest_map *m, const unsigned char *p,
 		size_t n = 4 + (l > 0 ? (size_t)l : 0);
 
 		if (m->kind->cols[m->cols[j]].flags & TSM_C_GROUP)
-			tsm_buf_add(out, p, n);
+			tsm_copybuf_add(out, p, n);
 		p += n;
 	}
 }
@@ -453,12 +453,12 @@ overlaps(int64_t alo, int64_t ahi, int64_t blo, int64_t bhi)
 /* The hull entry of group g of b, or NULL; key is scratch space. */
 static struct hull_entry *
 hull_find(struct tsm_hull *h, const struct tsm_batch *b, int g,
-    struct tsm_buf *key, size_t *slot)
+    struct tsm_copybuf *key, size_t *slot)
 {
 	const struct tsm_group *grp = &b->groups[g];
 	size_t i;
 
-	tsm_buf_clear(key);
+	tsm_copybuf_clear(key);
 	group_bytes(b->map, b->rows.data + b->meta[grp->first_row].off, key);
 	if (key->oom)
 		return NULL;
@@ -474,7 +474,7 @@ hull_find(struct tsm_hull *h, const struct tsm_batch *b, int g,
 bool
 tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 {
-	struct tsm_buf key = { 0 };
+	struct tsm_copybuf key = { 0 };
 	bool ok = true;
 
 	for (int g = 0; g < b->ngroups && ok; g++) {
@@ -527,7 +527,7 @@ tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 		e->frontier = false;
 		h->n++;
 	}
-	tsm_buf_free(&key);
+	tsm_copybuf_free(&key);
 	if (!ok)
 		tsm_error("out of memory");
 	return ok;
@@ -536,7 +536,7 @@ tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 void
 tsm_hull_learn(struct tsm_hull *h, const struct tsm_batch *b)
 {
-	struct tsm_buf key = { 0 };
+	struct tsm_copybuf key = { 0 };
 
 	for (int g = 0; g < b->ngroups; g++) {
 		struct hull_entry *e;
@@ -554,13 +554,13 @@ tsm_hull_learn(struct tsm_hull *h, const struct tsm_batch *b)
 			    b->groups[g].thi >= e->thi &&
 			    (b->range_col < 0 || b->groups[g].rhi >= e->rhi);
 	}
-	tsm_buf_free(&key);
+	tsm_copybuf_free(&key);
 }
 
 void
 tsm_hull_forget(struct tsm_hull *h, const struct tsm_batch *b)
 {
-	struct tsm_buf key = { 0 };
+	struct tsm_copybuf key = { 0 };
 
 	for (int g = 0; g < b->ngroups; g++) {
 		struct hull_entry *e;
@@ -570,5 +570,5 @@ tsm_hull_forget(struct tsm_hull *h, const struct tsm_batch *b)
 		if (e != NULL && e->key != NULL)
 			e->frontier = false;
 	}
-	tsm_buf_free(&key);
+	tsm_copybuf_free(&key);
 }

@@ -50,7 +50,7 @@ struct tsm_group {
 
 struct tsm_batch {
 	const struct tsm_ingest_map *map;
-	struct tsm_buf rows;
+	struct tsm_copybuf rows;
 	struct tsm_batch_row *meta;
 	size_t nrows, cap;
 	int32_t *slots;		/* open addressing over row indices, -1 free */

@@ -128,7 +128,7 @@ static bool
 copy_rows(PGconn *conn, const char *sql, struct tsm_batch *b, bool stage,
     struct tsm_batch_result *res)
 {
-	struct tsm_buf out = { 0 };
+	struct tsm_copybuf out = { 0 };
 	PGresult *pr;
 	bool ok = true;
 	size_t run_start = 0, run_len = 0;
@@ -172,16 +172,16 @@ copy_rows(PGconn *conn, const char *sql, struct tsm_batch *b, bool stage,
 			tsm_put_be16(hdr, (uint16_t)(tsm_get_be16(p) + 1));
 			tsm_put_be32(line, 8);
 			tsm_put_be64(line + 4, br->line);
-			tsm_buf_add(&out, hdr, 2);
-			tsm_buf_add(&out, p + 2, br->len - 2);
-			tsm_buf_add(&out, line, 12);
+			tsm_copybuf_add(&out, hdr, 2);
+			tsm_copybuf_add(&out, p + 2, br->len - 2);
+			tsm_copybuf_add(&out, line, 12);
 			if (out.oom) {
 				ok = false;
 				break;
 			}
 			if (out.len >= SEND_CHUNK) {
 				ok = put(conn, out.data, out.len);
-				tsm_buf_clear(&out);
+				tsm_copybuf_clear(&out);
 			}
 		}
 	}
@@ -191,7 +191,7 @@ copy_rows(PGconn *conn, const char *sql, struct tsm_batch *b, bool stage,
 		ok = put(conn, out.data, out.len);
 	if (ok)
 		ok = put(conn, tsm_copy_trailer, 2);
-	tsm_buf_free(&out);
+	tsm_copybuf_free(&out);
 	if (PQputCopyEnd(conn, ok ? NULL : "tsm-ingest could not send the "
 	    "rows") != 1) {
 		capture(conn, NULL, res);

@@ -217,7 +217,9 @@ tsm_run_read_input(struct run *r, struct tsm_csv_reader *rd,
 				return false;
 			if ((r->st->read & 1023) == 0 || o->follow) {
 				r->st->bytes = bytes0 + tsm_input_bytes(in);
-				tsm_progress_tick(&r->progress, r->st);
+				tsm_progress_update(&r->progress, r->st->read,
+				    r->total_bytes > 0 ? (double)r->st->bytes /
+				    (double)r->total_bytes : -1);
 				if (!o->follow)
 					tsm_pool_poll(r->pool);
 				if (r->stop)

@@ -12,23 +12,6 @@
 struct tsm_ingest_stats;
 
 /*
- * The progress line on stderr: rows, rows/s, bytes, elapsed, at most once
- * a second; rewritten in place on a terminal, one line each time
- * otherwise (--progress).
- */
-struct tsm_progress {
-	bool on;
-	bool tty;
-	bool shown;
-	double start, last;
-};
-
-void tsm_progress_init(struct tsm_progress *p, bool on);
-void tsm_progress_tick(struct tsm_progress *p,
-    const struct tsm_ingest_stats *st);
-void tsm_progress_end(struct tsm_progress *p);
-
-/*
  * The rejects file: CSV with a header, "input,line,reason,record", one
  * row per rejected input row with the row as it was read, so that it
  * can be fixed and loaded again.  "-" is stdout.

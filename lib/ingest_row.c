@@ -308,7 +308,7 @@ tsm_ingest_check(const struct tsm_ingest_map *m, const struct tsm_irow *row,
 
 void
 tsm_ingest_encode(const struct tsm_ingest_map *m, const struct tsm_irow *row,
-    struct tsm_buf *out)
+    struct tsm_copybuf *out)
 {
 	const struct tsm_kind *k = m->kind;
 

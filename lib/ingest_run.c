@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cancel.h"
@@ -354,6 +355,26 @@ fail:
 	return false;
 }
 
+/*
+ * The bytes of the inputs when all of them are regular files, for the
+ * share done in the progress line; 0 when one of them is a stream.
+ */
+static uint64_t
+inputs_size(const struct tsm_ingest_opts *o)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < o->ninputs; i++) {
+		struct stat sb;
+
+		if (strcmp(o->inputs[i], "-") == 0 ||
+		    stat(o->inputs[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+			return 0;
+		total += (uint64_t)sb.st_size;
+	}
+	return total;
+}
+
 /* The percentiles of the latency histogram into the figures. */
 static void
 latency_figures(struct run *r)
@@ -402,7 +423,9 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 		tsm_error("cannot make a pipe: %s", strerror(errno));
 		return TSM_EXIT_FAIL;
 	}
-	tsm_progress_init(&r->progress, o->progress);
+	tsm_progress_start(&r->progress, o->progress && !tsm_quiet,
+	    o->kind->name);
+	r->total_bytes = inputs_size(o);
 	r->instr_col = -1;
 	for (int c = 0; c < o->kind->ncols; c++)
 		if (o->kind->cols[c].flags & TSM_C_INSTR)
@@ -488,7 +511,8 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 		    o->jobs + 1, r->server.tsdb_schema,
 		    r->server.tsdb_installed, o->kind->series, r->touched_lo,
 		    r->touched_hi);
-	tsm_progress_end(&r->progress);
+	tsm_progress_end(&r->progress, st->read, r->total_bytes > 0 ?
+	    (double)st->bytes / (double)r->total_bytes : -1);
 	st->seconds = now_seconds() - t0;
 	if (r->lat_hist != NULL)
 		latency_figures(r);

@@ -17,6 +17,7 @@
 #include "ingest_report.h"
 #include "ingest_run.h"
 #include "ingest_sql.h"
+#include "progress.h"
 #include "schema.h"
 
 /* A record longer than this is refused: no market data row comes near. */
@@ -48,6 +49,7 @@ struct run {
 	int64_t touched_lo, touched_hi;	/* committed changes, for TSDB */
 	int wake[2];			/* --follow: workers wake the reader */
 	int64_t started_at;
+	uint64_t total_bytes;		/* of the inputs, 0 if unknown */
 	uint32_t *lat_hist;		/* --follow: 100 µs buckets to 1 s */
 	uint64_t lat_over;		/* rows past 1 s */
 	int64_t lat_max;

@@ -12,13 +12,13 @@
 #include "timeparse.h"
 
 static void
-add(struct tsm_buf *b, const char *s)
+add(struct tsm_copybuf *b, const char *s)
 {
-	tsm_buf_add(b, s, strlen(s));
+	tsm_copybuf_add(b, s, strlen(s));
 }
 
 static void
-add_ident(struct tsm_buf *b, const char *name)
+add_ident(struct tsm_copybuf *b, const char *name)
 {
 	char *q = tsm_quote_ident(name);
 
@@ -32,7 +32,7 @@ add_ident(struct tsm_buf *b, const char *name)
 
 /* schema.table, both quoted. */
 static void
-add_table(struct tsm_buf *b, const char *schema, const char *table)
+add_table(struct tsm_copybuf *b, const char *schema, const char *table)
 {
 	add_ident(b, schema);
 	add(b, ".");
@@ -40,7 +40,7 @@ add_table(struct tsm_buf *b, const char *schema, const char *table)
 }
 
 static void
-add_stage(struct tsm_buf *b, const struct tsm_kind *k)
+add_stage(struct tsm_copybuf *b, const struct tsm_kind *k)
 {
 	char name[64];
 
@@ -55,7 +55,7 @@ add_stage(struct tsm_buf *b, const struct tsm_kind *k)
  * With excl, "name = EXCLUDED.name".
  */
 static void
-add_cols(struct tsm_buf *b, const struct tsm_ingest_map *m, unsigned flags,
+add_cols(struct tsm_copybuf *b, const struct tsm_ingest_map *m, unsigned flags,
     bool invert, const char *prefix, const char *sep, const char *assign)
 {
 	bool first = true;
@@ -83,7 +83,7 @@ add_cols(struct tsm_buf *b, const struct tsm_ingest_map *m, unsigned flags,
 
 /* t.k1 = s.k1 AND ... over the key. */
 static void
-add_key_match(struct tsm_buf *b, const struct tsm_ingest_map *m)
+add_key_match(struct tsm_copybuf *b, const struct tsm_ingest_map *m)
 {
 	bool first = true;
 
@@ -104,7 +104,7 @@ add_key_match(struct tsm_buf *b, const struct tsm_ingest_map *m)
 
 /* AND t.time BETWEEN $1 AND $2, for kinds with a time column. */
 static void
-add_time_range(struct tsm_buf *b, const struct tsm_ingest_map *m)
+add_time_range(struct tsm_copybuf *b, const struct tsm_ingest_map *m)
 {
 	if (m->time_col < 0)
 		return;
@@ -138,11 +138,11 @@ type_name(enum tsm_itype t)
 
 /* Hands the built text to *out, or reports and frees it. */
 static bool
-finish(struct tsm_buf *b, char **out)
+finish(struct tsm_copybuf *b, char **out)
 {
-	tsm_buf_add(b, "", 1);
+	tsm_copybuf_add(b, "", 1);
 	if (b->oom) {
-		tsm_buf_free(b);
+		tsm_copybuf_free(b);
 		tsm_error("out of memory");
 		return false;
 	}
@@ -156,7 +156,7 @@ finish(struct tsm_buf *b, char **out)
  * merge.
  */
 static void
-add_insert_select(struct tsm_buf *b, const struct tsm_ingest_map *m,
+add_insert_select(struct tsm_copybuf *b, const struct tsm_ingest_map *m,
     const char *schema)
 {
 	add(b, "INSERT INTO ");
@@ -171,7 +171,7 @@ add_insert_select(struct tsm_buf *b, const struct tsm_ingest_map *m,
 }
 
 static void
-add_conflict_keys(struct tsm_buf *b, const struct tsm_ingest_map *m)
+add_conflict_keys(struct tsm_copybuf *b, const struct tsm_ingest_map *m)
 {
 	add(b, " ON CONFLICT (");
 	add_cols(b, m, TSM_C_KEY, false, "", ", ", NULL);
@@ -184,7 +184,7 @@ add_conflict_keys(struct tsm_buf *b, const struct tsm_ingest_map *m)
  * that the planner looks only at the partitions or chunks it covers.
  */
 static void
-add_exists(struct tsm_buf *b, const struct tsm_ingest_map *m,
+add_exists(struct tsm_copybuf *b, const struct tsm_ingest_map *m,
     const char *schema)
 {
 	add(b, "EXISTS (SELECT FROM ");
@@ -202,7 +202,7 @@ add_exists(struct tsm_buf *b, const struct tsm_ingest_map *m,
  * WHERE false would still lock.
  */
 static void
-add_update(struct tsm_buf *b, const struct tsm_ingest_map *m,
+add_update(struct tsm_copybuf *b, const struct tsm_ingest_map *m,
     const char *schema)
 {
 	add(b, "UPDATE ");
@@ -238,7 +238,7 @@ range_col(const struct tsm_ingest_map *m)
  * could meet a later batch.
  */
 static void
-add_probe_exists(struct tsm_buf *b, const struct tsm_ingest_map *m,
+add_probe_exists(struct tsm_copybuf *b, const struct tsm_ingest_map *m,
     const char *schema, int range, bool within)
 {
 	char num[32];
@@ -273,7 +273,7 @@ add_probe_exists(struct tsm_buf *b, const struct tsm_ingest_map *m,
  * and whether any lie beyond them (above).
  */
 static void
-add_probe(struct tsm_buf *b, const struct tsm_ingest_map *m,
+add_probe(struct tsm_copybuf *b, const struct tsm_ingest_map *m,
     const char *schema, int *nparams)
 {
 	char num[48];
@@ -319,7 +319,7 @@ tsm_ingest_sql_build(struct tsm_ingest_sql *q, const struct tsm_ingest_map *m,
     const char *schema, enum tsm_conflict mode)
 {
 	const struct tsm_kind *k = m->kind;
-	struct tsm_buf b = { 0 };
+	struct tsm_copybuf b = { 0 };
 
 	memset(q, 0, sizeof(*q));
 
@@ -422,13 +422,13 @@ tsm_ingest_sql_free(struct tsm_ingest_sql *q)
 
 /* Appends s[0..len) to an array literal as a quoted element. */
 static void
-add_element(struct tsm_buf *b, const char *s, size_t len)
+add_element(struct tsm_copybuf *b, const char *s, size_t len)
 {
 	add(b, "\"");
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '"' || s[i] == '\\')
-			tsm_buf_add(b, "\\", 1);
-		tsm_buf_add(b, &s[i], 1);
+			tsm_copybuf_add(b, "\\", 1);
+		tsm_copybuf_add(b, &s[i], 1);
 	}
 	add(b, "\"");
 }
@@ -437,7 +437,7 @@ int
 tsm_ingest_probe_params(const struct tsm_batch *b, char **vals, int nvals)
 {
 	const struct tsm_ingest_map *m = b->map;
-	struct tsm_buf arr[16];
+	struct tsm_copybuf arr[16];
 	int asked = 0, p;
 	bool ok = true;
 
@@ -486,7 +486,7 @@ tsm_ingest_probe_params(const struct tsm_batch *b, char **vals, int nvals)
 		asked++;
 	}
 	for (int i = 0; i < nvals; i++) {
-		tsm_buf_add(&arr[i], "}", 2);
+		tsm_copybuf_add(&arr[i], "}", 2);
 		ok = ok && !arr[i].oom;
 		vals[i] = (char *)arr[i].data;
 	}

@@ -14,7 +14,7 @@ const unsigned char tsm_copy_header[TSM_COPY_HEADER_LEN] = {
 const unsigned char tsm_copy_trailer[2] = { 0xff, 0xff };
 
 bool
-tsm_buf_reserve(struct tsm_buf *b, size_t n)
+tsm_copybuf_reserve(struct tsm_copybuf *b, size_t n)
 {
 	size_t cap = b->cap ? b->cap : 4096;
 	unsigned char *p;
@@ -36,7 +36,7 @@ tsm_buf_reserve(struct tsm_buf *b, size_t n)
 }
 
 void
-tsm_buf_free(struct tsm_buf *b)
+tsm_copybuf_free(struct tsm_copybuf *b)
 {
 	free(b->data);
 	b->data = NULL;

@@ -9,7 +9,9 @@
  * must use integer datetimes, as every release since 10 does.
  *
  * A buffer is a growable byte array; the appenders never fail, they set
- * the buffer's oom flag, which the owner checks once per row.
+ * the buffer's oom flag, which the owner checks once per row.  It is not
+ * strbuf.h's text buffer: rows are appended field by field, millions of
+ * times, so its appender is inline.
  */
 #ifndef TSM_PGCOPY_H
 #define TSM_PGCOPY_H
@@ -19,7 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
-struct tsm_buf {
+struct tsm_copybuf {
 	unsigned char *data;
 	size_t len;
 	size_t cap;
@@ -31,23 +33,23 @@ struct tsm_buf {
 #define TSM_PG_EPOCH_DAYS 10957
 
 /* Makes room for n more bytes; false (and oom set) when memory is short. */
-bool tsm_buf_reserve(struct tsm_buf *b, size_t n);
+bool tsm_copybuf_reserve(struct tsm_copybuf *b, size_t n);
 
 /* Empties the buffer, keeping its memory. */
 static inline void
-tsm_buf_clear(struct tsm_buf *b)
+tsm_copybuf_clear(struct tsm_copybuf *b)
 {
 	b->len = 0;
 	b->oom = false;
 }
 
 /* Frees the memory of the buffer and empties it. */
-void tsm_buf_free(struct tsm_buf *b);
+void tsm_copybuf_free(struct tsm_copybuf *b);
 
 static inline void
-tsm_buf_add(struct tsm_buf *b, const void *p, size_t n)
+tsm_copybuf_add(struct tsm_copybuf *b, const void *p, size_t n)
 {
-	if (b->len + n > b->cap && !tsm_buf_reserve(b, n))
+	if (b->len + n > b->cap && !tsm_copybuf_reserve(b, n))
 		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -98,44 +100,44 @@ extern const unsigned char tsm_copy_trailer[2];
 
 /* Starts a row of n fields. */
 static inline void
-tsm_copy_row(struct tsm_buf *b, int n)
+tsm_copy_row(struct tsm_copybuf *b, int n)
 {
 	unsigned char p[2];
 
 	tsm_put_be16(p, (uint16_t)n);
-	tsm_buf_add(b, p, 2);
+	tsm_copybuf_add(b, p, 2);
 }
 
 static inline void
-tsm_copy_null(struct tsm_buf *b)
+tsm_copy_null(struct tsm_copybuf *b)
 {
 	static const unsigned char minus1[4] = { 0xff, 0xff, 0xff, 0xff };
 
-	tsm_buf_add(b, minus1, 4);
+	tsm_copybuf_add(b, minus1, 4);
 }
 
 static inline void
-tsm_copy_int4(struct tsm_buf *b, int32_t v)
+tsm_copy_int4(struct tsm_copybuf *b, int32_t v)
 {
 	unsigned char p[8];
 
 	tsm_put_be32(p, 4);
 	tsm_put_be32(p + 4, (uint32_t)v);
-	tsm_buf_add(b, p, 8);
+	tsm_copybuf_add(b, p, 8);
 }
 
 static inline void
-tsm_copy_int8(struct tsm_buf *b, int64_t v)
+tsm_copy_int8(struct tsm_copybuf *b, int64_t v)
 {
 	unsigned char p[12];
 
 	tsm_put_be32(p, 8);
 	tsm_put_be64(p + 4, (uint64_t)v);
-	tsm_buf_add(b, p, 12);
+	tsm_copybuf_add(b, p, 12);
 }
 
 static inline void
-tsm_copy_float8(struct tsm_buf *b, double v)
+tsm_copy_float8(struct tsm_copybuf *b, double v)
 {
 	uint64_t u;
 
@@ -145,35 +147,35 @@ tsm_copy_float8(struct tsm_buf *b, double v)
 
 /* A timestamptz from microseconds since 1970-01-01 UTC. */
 static inline void
-tsm_copy_time(struct tsm_buf *b, int64_t unix_usecs)
+tsm_copy_time(struct tsm_copybuf *b, int64_t unix_usecs)
 {
 	tsm_copy_int8(b, unix_usecs - TSM_PG_EPOCH_USECS);
 }
 
 /* A date from days since 1970-01-01. */
 static inline void
-tsm_copy_date(struct tsm_buf *b, int64_t unix_days)
+tsm_copy_date(struct tsm_copybuf *b, int64_t unix_days)
 {
 	tsm_copy_int4(b, (int32_t)(unix_days - TSM_PG_EPOCH_DAYS));
 }
 
 static inline void
-tsm_copy_bool(struct tsm_buf *b, bool v)
+tsm_copy_bool(struct tsm_copybuf *b, bool v)
 {
 	unsigned char p[5] = { 0, 0, 0, 1, v ? 1 : 0 };
 
-	tsm_buf_add(b, p, 5);
+	tsm_copybuf_add(b, p, 5);
 }
 
 /* Text, which must be valid in the connection's encoding (UTF-8). */
 static inline void
-tsm_copy_text(struct tsm_buf *b, const char *s, size_t len)
+tsm_copy_text(struct tsm_copybuf *b, const char *s, size_t len)
 {
 	unsigned char p[4];
 
 	tsm_put_be32(p, (uint32_t)len);
-	tsm_buf_add(b, p, 4);
-	tsm_buf_add(b, s, len);
+	tsm_copybuf_add(b, p, 4);
+	tsm_copybuf_add(b, s, len);
 }
 
 #endif

@@ -90,7 +90,7 @@ row_verdict(const struct tsm_ingest_map *m, struct src *s,
 
 TEST(pgcopy_encodes_fields_big_endian)
 {
-	struct tsm_buf b = { 0 };
+	struct tsm_copybuf b = { 0 };
 	static const unsigned char want[] = {
 		0, 3,				/* three fields */
 		0, 0, 0, 4, 0, 0, 0, 42,	/* int4 42 */
@@ -110,18 +110,18 @@ TEST(pgcopy_encodes_fields_big_endian)
 	tsm_copy_text(&b, "hi", 2);
 	CHECK_INT_EQ(b.len, sizeof(want));
 	CHECK(memcmp(b.data, want, sizeof(want)) == 0);
-	tsm_buf_clear(&b);
+	tsm_copybuf_clear(&b);
 	tsm_copy_time(&b, TSM_PG_EPOCH_USECS + 1);
 	CHECK(memcmp(b.data, t2000, sizeof(t2000)) == 0);
-	tsm_buf_clear(&b);
+	tsm_copybuf_clear(&b);
 	tsm_copy_float8(&b, 1.0);
 	CHECK(memcmp(b.data, one, sizeof(one)) == 0);
-	tsm_buf_clear(&b);
+	tsm_copybuf_clear(&b);
 	tsm_copy_date(&b, TSM_PG_EPOCH_DAYS - 1);
 	CHECK_INT_EQ(tsm_get_be32(b.data + 4), 0xffffffffu);
 	CHECK_INT_EQ(tsm_copy_header[0], 'P');
 	CHECK_INT_EQ(sizeof(tsm_copy_header), 19);
-	tsm_buf_free(&b);
+	tsm_copybuf_free(&b);
 }
 
 TEST(ingest_maps_binance_header_and_aliases)
