@@ -27,7 +27,7 @@ WARN		= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 		  -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PG_CPPFLAGS) -Ilib \
 		  -DTSM_VERSION='"$(VERSION)"' -DTSM_SQLDIR='"$(SQLDIR)"'
-LDLIBS		= -lpq -lcsv -ljansson -lz -lm
+LDLIBS		= -lpq -lcsv -ljansson -lz -lm -pthread
 
 CMD_SRC		:= $(wildcard cmd/tsm-*.c)
 BINS		:= $(CMD_SRC:cmd/%.c=$(BIN)/%)

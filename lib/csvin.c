@@ -173,15 +173,15 @@ refill(struct tsm_csv_reader *r)
 
 /*
  * Skips a byte-order mark.  A UTF-16 one means a file that would fail on
- * every line, so it is refused at once with the way out.
+ * every line, so it is refused at once with the way out.  Returns 1, 0
+ * when a read gave up at its deadline (try again), -1 after an error.
  */
-static bool
+static int
 start(struct tsm_csv_reader *r)
 {
 	static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
 	ssize_t n;
 
-	r->started = true;
 	for (;;) {
 		if (r->blen >= 3 || (r->blen > 0 &&
 		    memcmp(r->buf, bom, r->blen) != 0))
@@ -189,11 +189,12 @@ start(struct tsm_csv_reader *r)
 		n = tsm_input_read(r->in, r->buf + r->blen,
 		    TSM_CSVIN_CHUNK - r->blen);
 		if (n < 0)
-			return false;
+			return tsm_input_timed_out(r->in) ? 0 : -1;
 		if (n == 0)
 			break;
 		r->blen += (size_t)n;
 	}
+	r->started = true;
 	if (r->blen >= 3 && memcmp(r->buf, bom, 3) == 0) {
 		r->bpos = 3;
 	} else if (r->blen >= 2 && ((r->buf[0] == 0xff && r->buf[1] == 0xfe) ||
@@ -203,9 +204,9 @@ start(struct tsm_csv_reader *r)
 		tsm_csvin_where(r, 1, 0, w, sizeof(w));
 		tsm_error("%s: the input is UTF-16, not UTF-8", w);
 		tsm_hint("convert it first: iconv -f UTF-16 -t UTF-8");
-		return false;
+		return -1;
 	}
-	return true;
+	return 1;
 }
 
 /*
@@ -380,6 +381,7 @@ finish_record(struct tsm_csv_reader *r)
 		len = r->bpos - r->rec_start;
 	}
 	r->rec_open = false;
+	r->rec.terminated = len > 0 && raw[len - 1] == '\n';
 	if (len > 0 && raw[len - 1] == '\n')
 		len--;
 	if (len > 0 && raw[len - 1] == '\r')
@@ -438,8 +440,13 @@ tsm_csv_next_record(struct tsm_csv_reader *r, struct tsm_record **rec)
 		return -1;
 	if (r->at_end)
 		return 0;
-	if (!r->started && !start(r))
-		goto fail;
+	if (!r->started) {
+		k = start(r);
+		if (k == 0)
+			return TSM_CSV_AGAIN;
+		if (k < 0)
+			goto fail;
+	}
 	for (;;) {
 		if (!r->rec_open) {
 			k = skip_blank(r);
@@ -447,6 +454,8 @@ tsm_csv_next_record(struct tsm_csv_reader *r, struct tsm_record **rec)
 				goto fail;
 			if (k == 0) {
 				n = refill(r);
+				if (n < 0 && tsm_input_timed_out(r->in))
+					return TSM_CSV_AGAIN;
 				if (n < 0)
 					goto fail;
 				if (n == 0) {
@@ -469,6 +478,8 @@ tsm_csv_next_record(struct tsm_csv_reader *r, struct tsm_record **rec)
 		}
 		if (r->bpos == r->blen) {
 			n = refill(r);
+			if (n < 0 && tsm_input_timed_out(r->in))
+				return TSM_CSV_AGAIN;
 			if (n < 0)
 				goto fail;
 			if (n == 0) {

@@ -94,6 +94,34 @@ parse_error(struct tsm_csv_reader *r, size_t at)
 }
 
 /*
+ * A whole line that holds no quote and no lone CR is split here, without
+ * libcsv: one memchr per field instead of a callback per byte, which was
+ * a third of what a loader spent on a row.  Fields are cut at commas and
+ * trimmed of spaces and tabs, as libcsv does with unquoted fields; a line
+ * that needs more goes to libcsv.  Returns false when memory is short.
+ */
+static bool
+split_plain(struct tsm_csv_reader *r, const unsigned char *s,
+    const unsigned char *e)
+{
+	for (;;) {
+		const unsigned char *c = memchr(s, ',', (size_t)(e - s));
+		const unsigned char *fe = c ? c : e, *fs = s;
+
+		while (fs < fe && (*fs == ' ' || *fs == '\t'))
+			fs++;
+		while (fe > fs && (fe[-1] == ' ' || fe[-1] == '\t'))
+			fe--;
+		on_field((void *)fs, (size_t)(fe - fs), r);
+		if (r->nomem)
+			return false;
+		if (c == NULL)
+			return true;
+		s = c + 1;
+	}
+}
+
+/*
  * Feeds libcsv up to the next line end, or up to a CR that is not the
  * one of a CRLF, so that a record can only end on the last byte fed.
  * Returns 1 when the record is complete, 0 if it goes on, -1 on error.
@@ -105,10 +133,28 @@ tsm_csvin_csv_step(struct tsm_csv_reader *r)
 	const unsigned char *nl, *stop, *crlim, *cr;
 	size_t len, k;
 
+	/* Nothing read yet since a read gave up (TSM_CSV_AGAIN). */
+	if (s == end)
+		return 0;
 	nl = memchr(s, '\n', (size_t)(end - s));
 	stop = nl ? nl + 1 : end;
 	crlim = (nl != NULL && nl > s && nl[-1] == '\r') ? nl - 1 : stop;
 	cr = memchr(s, '\r', (size_t)(crlim - s));
+	if (nl != NULL && cr == NULL && r->bpos == r->rec_start &&
+	    r->rawlen == 0 && memchr(s, '"', (size_t)(nl - s)) == NULL) {
+		if (!split_plain(r, s, nl > s && nl[-1] == '\r' ? nl - 1 : nl)) {
+			tsm_error("out of memory");
+			return -1;
+		}
+		r->bpos += (size_t)(stop - s);
+		r->line++;
+		if (tsm_csvin_over_limit(r)) {
+			tsm_csvin_too_long(r);
+			return -1;
+		}
+		r->rec_done = true;
+		return 1;
+	}
 	if (cr != NULL)
 		stop = cr + 1;
 	len = (size_t)(stop - s);

@@ -28,7 +28,8 @@ tsm_report_result(PGconn *conn, const PGresult *res, const char *where)
 	if (primary == NULL) {
 		/* Not a server error: the connection failed, say how. */
 		if (PQstatus(conn) == CONNECTION_BAD)
-			tsm_error("lost the connection to the server: %s",
+			tsm_error("lost the connection to the server: %.*s",
+			    (int)strcspn(PQerrorMessage(conn), "\n"),
 			    PQerrorMessage(conn));
 		else
 			tsm_error("%s", PQerrorMessage(conn));
