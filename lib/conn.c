@@ -61,7 +61,10 @@ tsm_schema_name_ok(const char *schema)
 	return true;
 }
 
-/* Reads a password from the terminal without echo; NULL if there is none. */
+/*
+ * Reads a password from the terminal without echo; NULL if there is none.
+ * It is registered as a secret, so that no message can show it.
+ */
 static char *
 prompt_password(void)
 {
@@ -83,6 +86,7 @@ prompt_password(void)
 	if (fgets(buf, sizeof(buf), tty) != NULL) {
 		buf[strcspn(buf, "\r\n")] = '\0';
 		res = strdup(buf);
+		tsm_redact_secret(buf, strlen(buf));
 	}
 	if (restore)
 		tcsetattr(fileno(tty), TCSAFLUSH, &saved);
@@ -128,6 +132,15 @@ tsm_connect(const struct tsm_conn_opts *o)
 		if (url != NULL && *url != '\0')
 			dbname = url;
 	}
+	/*
+	 * libpq quotes pieces of a bad connection string in its messages
+	 * ("invalid percent-encoded token"), where nothing says that they
+	 * are a password: mask the passwords given wherever they appear.
+	 */
+	tsm_redact_secrets_in(dbname);
+	if (getenv("PGPASSWORD") != NULL)
+		tsm_redact_secret(getenv("PGPASSWORD"),
+		    strlen(getenv("PGPASSWORD")));
 	if (o->prompt == TSM_PROMPT_ALWAYS)
 		password = prompt_password();
 	for (;;) {

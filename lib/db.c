@@ -82,6 +82,12 @@ tsm_command(PGconn *conn, const char *sql, int nparams,
 	return true;
 }
 
+void
+tsm_rollback(PGconn *conn)
+{
+	PQclear(PQexec(conn, "ROLLBACK"));
+}
+
 int
 tsm_exit_status(PGconn *conn)
 {

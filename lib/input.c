@@ -18,7 +18,15 @@
 #include "input.h"
 #include "log.h"
 
-#define RAW_BUFSZ	(64 * 1024)
+/*
+ * The raw buffer.  A build for fuzzing makes it small
+ * (-DTSM_INPUT_BUFSZ=37), so that short inputs reach the code that reads
+ * a gzip member across several reads.
+ */
+#ifndef TSM_INPUT_BUFSZ
+#define TSM_INPUT_BUFSZ	(64 * 1024)
+#endif
+#define RAW_BUFSZ	TSM_INPUT_BUFSZ
 
 struct tsm_input {
 	int		fd;
