@@ -198,6 +198,8 @@ enum node_op { N_NUM, N_PARAM, N_NEG, N_ADD, N_SUB, N_MUL, N_DIV };
 enum cmp_op { C_LT, C_LE, C_GT, C_GE, C_EQ, C_NE };
 
 #define MAXNODES 64
+/* Nesting of parentheses and signs: the parser recurses once a level. */
+#define MAXDEPTH 64
 
 struct node {
 	enum node_op op;
@@ -215,6 +217,7 @@ struct parser {
 	const char *expr, *p;
 	const struct tsm_strategy_def *def;
 	struct tsm_constraint *c;
+	int depth;
 	bool failed;
 };
 
@@ -257,11 +260,25 @@ factor(struct parser *ps)
 
 	skip_space(ps);
 	s = ps->p;
+	/*
+	 * A level deeper.  Without a bound, "((((...1" a few hundred
+	 * thousand long overflowed the stack before any node was counted.
+	 */
+	if ((*s == '(' || *s == '-') && ps->depth == MAXDEPTH) {
+		if (!ps->failed)
+			tsm_usage_error("--constraint \"%.40s...\" nests too "
+			    "deeply: at most %d parentheses and signs", ps->expr,
+			    MAXDEPTH);
+		ps->failed = true;
+		return 0;
+	}
 	if (*s == '(') {
 		int e;
 
 		ps->p++;
+		ps->depth++;
 		e = expr(ps);
+		ps->depth--;
 		skip_space(ps);
 		if (*ps->p != ')') {
 			syntax(ps, "\")\"");
@@ -271,8 +288,13 @@ factor(struct parser *ps)
 		return e;
 	}
 	if (*s == '-') {
+		int e;
+
 		ps->p++;
-		return add_node(ps, N_NEG, 0, 0, factor(ps), 0);
+		ps->depth++;
+		e = factor(ps);
+		ps->depth--;
+		return add_node(ps, N_NEG, 0, 0, e, 0);
 	}
 	if (isdigit((unsigned char)*s) || *s == '.') {
 		const char *why;
@@ -351,7 +373,7 @@ tsm_constraint_parse(const char *text, const struct tsm_strategy_def *def)
 		{ "<=", C_LE }, { ">=", C_GE }, { "==", C_EQ }, { "!=", C_NE },
 		{ "<", C_LT }, { ">", C_GT }, { "=", C_EQ },
 	};
-	struct parser ps = { text, text, def, NULL, false };
+	struct parser ps = { text, text, def, NULL, 0, false };
 	struct tsm_constraint *c = calloc(1, sizeof(*c));
 	size_t j;
 

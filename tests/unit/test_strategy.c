@@ -243,6 +243,36 @@ TEST(grid_constraints)
 }
 
 /*
+ * Found while writing fuzz_grid: a constraint of a few hundred thousand
+ * "(" or "-" overflowed the stack (tsm-backtest died of SIGSEGV).  Nesting
+ * is bounded; 64 levels still parse.
+ */
+TEST(grid_constraint_nesting_is_bounded)
+{
+	size_t n = 300000;
+	char *s = malloc(n + 16);
+	char deep[256];
+
+	memset(s, '(', n);
+	strcpy(s + n, "1<fast");
+	CHECK_STR_EQ(constraint_error(s), "--constraint \"(((((((((((((((("
+	    "((((((((((((((((((((((((...\" nests too deeply: at most 64 "
+	    "parentheses and signs");
+	memset(s, '-', n);
+	CHECK(strstr(constraint_error(s), "nests too deeply") != NULL);
+	free(s);
+	memset(deep, '(', 64);
+	strcpy(deep + 64, "fast");
+	memset(deep + 68, ')', 64);
+	strcpy(deep + 132, "<slow");
+	CHECK(holds(deep, 5, 20));
+	/* 60 signs and two parameters: within the 64 nodes too. */
+	memset(deep, '-', 60);
+	strcpy(deep + 60, "fast<slow");
+	CHECK(holds(deep, 5, 20));
+}
+
+/*
  * Expanding fast 5..50 by 5 and slow 20..200 by 20 (100 sets): with
  * fast<slow implied, 10 sets go; slow>=3*fast leaves 65.  The first
  * parameter turns fastest.
