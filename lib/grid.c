@@ -234,7 +234,10 @@ add_node(struct parser *ps, enum node_op op, double v, int k, int a, int b)
 	struct tsm_constraint *c = ps->c;
 
 	if (c->count == MAXNODES) {
-		tsm_usage_error("--constraint \"%s\" is too long", ps->expr);
+		/* Say it once: the parse unwinds through many more nodes. */
+		if (!ps->failed)
+			tsm_usage_error("--constraint \"%s\" is too long",
+			    ps->expr);
 		ps->failed = true;
 		return 0;
 	}
