@@ -1,8 +1,8 @@
--- 006_migrate.sql: what tsm-migrate needs to keep aggregates right while
+-- 005_migrate.sql: what tsm-migrate needs to keep aggregates right while
 -- it moves old tables into the series.
 --
 -- Runs in psql as well as from tsm-init:
---   psql -v schema=tsm -v native=true -v timescaledb=false -f 006_migrate.sql
+--   psql -v schema=tsm -v native=true -v timescaledb=false -f 005_migrate.sql
 --
 -- Moving one legacy table per symbol, on plain PostgreSQL, must bring the
 -- rollups up to date in the same transaction as each batch.
