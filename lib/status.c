@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db.h"
 #include "init.h"
@@ -79,6 +80,29 @@ status_query(PGconn *conn, const char *file, const char *schema,
 	res = tsm_query(conn, sql, 0, NULL);
 	free(sql);
 	return res;
+}
+
+/*
+ * Says on stderr how many jobs failed their last run: a health check run
+ * from cron should see it even when it throws stdout away.
+ */
+static void
+warn_failed_jobs(const PGresult *res)
+{
+	int col = PQfnumber(res, "last_status"), failed = 0;
+
+	if (col < 0)
+		return;
+	for (int r = 0; r < PQntuples(res); r++)
+		if (strcasecmp(PQgetvalue(res, r, col), "failed") == 0 ||
+		    strcasecmp(PQgetvalue(res, r, col), "error") == 0)
+			failed++;
+	if (failed > 0) {
+		tsm_warning("%d of %d jobs failed their last run", failed,
+		    PQntuples(res));
+		tsm_hint("see the server log, or run the work by hand with "
+		    "tsm-compress run or tsm-compress refresh");
+	}
 }
 
 int
@@ -164,6 +188,8 @@ tsm_init_status(PGconn *conn, const struct tsm_init_opts *o)
 				return -1;
 			if (!write_result(o, sections[i].title, res, &first))
 				rc = -1;
+			if (i == 2)
+				warn_failed_jobs(res);
 			PQclear(res);
 		}
 	}

@@ -2,7 +2,8 @@
 --
 -- reader: reads everything, writes nothing.  writer: loads data (insert
 -- and update rows, add partitions through ensure_partitions, refresh
--- rollups) but cannot change the schema or tsm's settings.  Both are
+-- rollups through refresh_aggregate and refresh_invalidated, which run as
+-- the owner) but cannot change the schema or tsm's settings.  Both are
 -- NOLOGIN: grant them to the login roles that need them.
 --
 -- The DO blocks read the names from settings of this transaction, since
@@ -38,25 +39,11 @@ GRANT INSERT, UPDATE ON :"schema".instruments, :"schema".candles,
 	:"schema".optimization_runs, :"schema".runs
 	TO :"writer";
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA :"schema" TO :"writer";
-REVOKE EXECUTE ON FUNCTION :"schema".ensure_partitions(text, timestamptz,
-	timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION :"schema".ensure_partitions(text, timestamptz,
 	timestamptz) TO :"writer";
+GRANT EXECUTE ON FUNCTION :"schema".refresh_aggregate(text, timestamptz,
+	timestamptz) TO :"writer";
+\if :native
+GRANT EXECUTE ON FUNCTION :"schema".refresh_invalidated(text) TO :"writer";
+\endif
 
--- Rollup tables (native backend) are rewritten by refresh_aggregate.
-DO $$
-DECLARE
-	a text;
-BEGIN
-	FOR a IN EXECUTE format('SELECT name FROM %I.aggregates',
-	    current_setting('tsm.schema')) LOOP
-		IF EXISTS (SELECT FROM pg_catalog.pg_tables
-		    WHERE schemaname = current_setting('tsm.schema')
-		    AND tablename = a) THEN
-			EXECUTE format('GRANT INSERT, DELETE ON %I.%I TO %I',
-			    current_setting('tsm.schema'), a,
-			    current_setting('tsm.writer'));
-		END IF;
-	END LOOP;
-END
-$$;

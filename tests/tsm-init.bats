@@ -134,7 +134,7 @@ snapshot() {
 	new_db
 	run tsm-init --backend "$BACKEND" --schema 'Market "Data"; x'
 	assert_status 0
-	[ "$(q -c "SELECT count(*) FROM \"Market \"\"Data\"\"; x\".schema_migrations")" = 2 ]
+	[ "$(q -c "SELECT count(*) FROM \"Market \"\"Data\"\"; x\".schema_migrations")" = "$(ls "$TSM_ROOT"/sql/[0-9]*.sql | wc -l)" ]
 	run tsm-init --status -F csv --schema 'Market "Data"; x'
 	assert_status 0
 	assert_output_has "state,up to date"
@@ -360,4 +360,41 @@ snapshot() {
 	run tsm-init --status -F csv
 	assert_status 1
 	assert_output_has "not created: run tsm-init"
+}
+
+@test "the SQL files run in psql too and make the same schema as tsm-init" {
+	init_db
+	made_by_tool=$(pg_dump --schema-only -n tsm | grep -v -e '^--' -e '^\\')
+	drop_db
+	new_db
+	native=true tsdb=false
+	if [ "$BACKEND" = timescaledb ]; then
+		native=false tsdb=true
+		q -c "CREATE EXTENSION timescaledb WITH SCHEMA public"
+	fi
+	for f in bootstrap.sql $(cd "$TSM_ROOT/sql" && ls [0-9]*.sql); do
+		q -v schema=tsm -v native=$native -v timescaledb=$tsdb -v ext=public \
+		    -c "SET search_path = tsm, public" -f "$TSM_ROOT/sql/$f" >/dev/null
+	done
+	made_by_psql=$(pg_dump --schema-only -n tsm | grep -v -e '^--' -e '^\\')
+	[ "$made_by_tool" = "$made_by_psql" ]
+}
+
+@test "native: writes from anyone are logged and refresh_invalidated catches the rollups up" {
+	only_backend native
+	init_db
+	q -c "INSERT INTO tsm.instruments (exchange, symbol) VALUES ('x', 'BTC')"
+	q -c "SELECT tsm.ensure_partitions('candles', '2024-03-01', '2024-03-02')" >/dev/null
+	q -c "INSERT INTO tsm.candles (instrument_id, timeframe, time, open, high, low, close, volume)
+	    SELECT 1, '1m', '2024-03-01'::timestamptz + i * interval '1 minute', 10, 11, 9, 10, 1
+	    FROM generate_series(0, 60) i"
+	[ "$(q -c "SELECT lo || '|' || hi FROM tsm.invalidations")" = "2024-03-01 00:00:00+00|2024-03-01 01:00:00+00" ]
+	[ "$(q -c "SELECT count(*) FROM tsm.candles_1h")" = 0 ]
+	[ "$(q -c "SELECT tsm.refresh_invalidated('candles')")" = 1 ]
+	[ "$(q -c "SELECT count(*) FROM tsm.invalidations")" = 0 ]
+	[ "$(q -c "SELECT string_agg(bars::text, ',' ORDER BY time) FROM tsm.candles_1h")" = "60,1" ]
+	q -c "UPDATE tsm.candles SET high = 50 WHERE time = '2024-03-01 00:30'"
+	q -c "DELETE FROM tsm.candles WHERE time = '2024-03-01 01:00'"
+	[ "$(q -c "SELECT tsm.refresh_invalidated('candles')")" = 2 ]
+	[ "$(q -c "SELECT string_agg(high || '/' || bars, ',' ORDER BY time) FROM tsm.candles_1h")" = "50/60" ]
 }
