@@ -98,11 +98,11 @@ age_option(const char *opt, const char *arg, char *out, size_t outsz,
 	const char *why;
 
 	if (!tsm_parse_age(arg, &a, &why)) {
-		tsm_usage_error("--%s: \"%s\" %s", opt, arg, why);
+		tsm_usage_error("%s: \"%s\" %s", opt, arg, why);
 		return false;
 	}
 	if (no_months && a.months != 0) {
-		tsm_usage_error("--%s: \"%s\": give seconds, minutes, hours, days "
+		tsm_usage_error("%s: \"%s\": give seconds, minutes, hours, days "
 		    "or weeks, not months or years", opt, arg);
 		return false;
 	}
@@ -194,7 +194,7 @@ check_policy(struct args *a, const char **verb, const char **type,
 			tsm_hint("kinds are %s", tsm_init_kind_list());
 			return false;
 		}
-		if (want == 4 && !age_option("policy", op[3], age, agesz, false))
+		if (want == 4 && !age_option("policy AGE", op[3], age, agesz, false))
 			return false;
 	} else {
 		tsm_usage_error("unknown policy action \"%s\": show, add, change "
@@ -320,7 +320,7 @@ main(int argc, char **argv)
 			a.dry_run = true;
 			break;
 		case OPT_END_OFFSET:
-			if (!age_option("end-offset", optarg, a.end_offset,
+			if (!age_option("--end-offset", optarg, a.end_offset,
 			    sizeof(a.end_offset), false))
 				return TSM_EXIT_USAGE;
 			a.has_end = true;
@@ -357,7 +357,7 @@ main(int argc, char **argv)
 			break;
 		}
 		case OPT_OLDER:
-			if (!age_option("older-than", optarg, a.older_than,
+			if (!age_option("--older-than", optarg, a.older_than,
 			    sizeof(a.older_than), false))
 				return TSM_EXIT_USAGE;
 			a.has_older = true;
@@ -366,7 +366,7 @@ main(int argc, char **argv)
 			tsm_quiet = true;
 			break;
 		case OPT_SCHEDULE:
-			if (!age_option("schedule", optarg, a.schedule,
+			if (!age_option("--schedule", optarg, a.schedule,
 			    sizeof(a.schedule), false))
 				return TSM_EXIT_USAGE;
 			a.has_schedule = true;

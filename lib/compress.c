@@ -14,6 +14,7 @@
 #include "log.h"
 #include "sqlfiles.h"
 #include "sqlscript.h"
+#include "timeparse.h"
 
 /*
  * Reads what the installed TimescaleDB offers: the columnstore procedures
@@ -29,11 +30,13 @@ probe_tsdb(struct tsm_compress *cx)
 
 	res = tsm_query(cx->conn,
 	    "SELECT EXISTS (SELECT FROM pg_catalog.pg_proc p"
-	    "        WHERE p.pronamespace = $1::regnamespace"
+	    "        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+	    "        WHERE n.nspname = $1"
 	    "        AND p.proname = 'convert_to_columnstore'"
 	    "        AND p.prokind = 'p'),"
 	    "    EXISTS (SELECT FROM pg_catalog.pg_proc p"
-	    "        WHERE p.pronamespace = $1::regnamespace"
+	    "        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+	    "        WHERE n.nspname = $1"
 	    "        AND p.proname = 'compress_chunk'),"
 	    "    coalesce(pg_catalog.current_setting("
 	    "        'timescaledb.license', true), ''),"
@@ -212,8 +215,8 @@ tsm_compress_lock(struct tsm_compress *cx, const char *what)
 
 	snprintf(key, sizeof(key), "tsm-compress %s", what);
 	res = tsm_query(cx->conn, cx->wait ?
-	    "SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtext($1),"
-	    " pg_catalog.hashtext($2)) IS NULL" :
+	    "SELECT true FROM pg_catalog.pg_advisory_lock("
+	    "pg_catalog.hashtext($1), pg_catalog.hashtext($2))" :
 	    "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext($1),"
 	    " pg_catalog.hashtext($2))", 2, params);
 	if (res == NULL)
@@ -544,5 +547,19 @@ tsm_compress_candidates(struct tsm_compress *cx, const char *file,
 		ok = each_kind(cx, res, fn);
 	PQclear(res);
 	return ok;
+}
+
+
+/* A chunk's range as "2024-01-08 to 2024-01-15". */
+void
+tsm_compress_range_text(const char *lo, const char *hi, char *buf, size_t bufsz)
+{
+	char a[TSM_TIME_BUFSZ], b[TSM_TIME_BUFSZ];
+
+	if (tsm_pg_time_to_iso(lo, strlen(lo), a) == 0)
+		snprintf(a, sizeof(a), "%s", lo);
+	if (tsm_pg_time_to_iso(hi, strlen(hi), b) == 0)
+		snprintf(b, sizeof(b), "%s", hi);
+	snprintf(buf, bufsz, "%s to %s", a, b);
 }
 

@@ -136,6 +136,10 @@ bool tsm_compress_note_no_policy(struct tsm_compress *cx,
 /* Bytes as "15.9 MB"; buf holds at least 32 bytes. */
 const char *tsm_compress_bytes(int64_t n, char *buf, size_t bufsz);
 
+/* A chunk's range as "2024-01-08T00:00:00Z to 2024-01-15T00:00:00Z". */
+void tsm_compress_range_text(const char *lo, const char *hi, char *buf,
+    size_t bufsz);
+
 /* Seconds since some fixed point, for elapsed times. */
 double tsm_compress_now(void);
 

@@ -230,13 +230,15 @@ tsm_compress_policy(struct tsm_compress *cx, const char *verb,
     const struct tsm_compress_range *r)
 {
 	bool add = strcmp(verb, "add") == 0, change = strcmp(verb, "change") == 0;
-	bool refresh = strcmp(type, "refresh") == 0, exists, ok;
-	const char *what = refresh ? "aggregate" : "kind";
+	bool refresh, exists, ok;
+	const char *what;
 	PGresult *t;
 	char rel[200];
 
 	if (strcmp(verb, "show") == 0)
 		return show(cx);
+	refresh = strcmp(type, "refresh") == 0;
+	what = refresh ? "aggregate" : "kind";
 	if (!tsm_command(cx->conn, "BEGIN", 0, NULL))
 		return false;
 	t = read_target(cx, type, target);

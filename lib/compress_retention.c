@@ -74,7 +74,8 @@ list_drops(struct tsm_compress *cx, const PGresult *res)
 		vals[1] = PQgetvalue(res, i, 2);
 		vals[2] = PQgetvalue(res, i, 3);
 		vals[3] = PQgetvalue(res, i, 4);
-		vals[4] = PQgetvalue(res, i, 5);
+		vals[4] = strcmp(PQgetvalue(res, i, 5), "t") == 0 ? "true" :
+		    "false";
 		vals[5] = tsm_compress_bytes(atoll(PQgetvalue(res, i, 6)), size,
 		    sizeof(size));
 		vals[6] = rows;
@@ -91,7 +92,7 @@ static bool
 drop_kind(struct tsm_compress *cx, const PGresult *res, int from, int to)
 {
 	const char *kind = PQgetvalue(res, from, 0);
-	char id[32] = "", detail[160], sql[512], b[32], ht[300];
+	char id[32] = "", detail[160], sql[512], b[32], ht[300], range[96];
 	char *qs = NULL, *qt = NULL;
 	int64_t bytes = 0;
 	int done = 0, failed = 0;
@@ -147,14 +148,15 @@ drop_kind(struct tsm_compress *cx, const PGresult *res, int from, int to)
 		PQclear(r);
 		done++;
 		bytes += atoll(PQgetvalue(res, i, 6));
-		tsm_info("%s: dropped %s (%s to %s), %s [%d/%d]", kind, chunk,
-		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
+		tsm_compress_range_text(PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 4), range, sizeof(range));
+		tsm_info("%s: dropped %s (%s), %s [%d/%d]", kind, chunk, range,
 		    tsm_compress_bytes(atoll(PQgetvalue(res, i, 6)), b, sizeof(b)),
 		    i - from + 1, to - from);
 	}
-	snprintf(detail, sizeof(detail), "%d chunks older than %s dropped, %s",
-	    done, PQgetvalue(res, from, 8), tsm_compress_bytes(bytes, b,
-	    sizeof(b)));
+	snprintf(detail, sizeof(detail), "%d chunk%s older than %s dropped, %s",
+	    done, done == 1 ? "" : "s", PQgetvalue(res, from, 8),
+	    tsm_compress_bytes(bytes, b, sizeof(b)));
 	if (failed > 0)
 		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
 		    ", %d failed", failed);

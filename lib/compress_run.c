@@ -21,19 +21,6 @@
 
 #define MAX_FAILURES_IN_A_ROW 3
 
-/* A chunk's range as "2024-01-08 to 2024-01-15". */
-static void
-range_text(const char *lo, const char *hi, char *buf, size_t bufsz)
-{
-	char a[TSM_TIME_BUFSZ], b[TSM_TIME_BUFSZ];
-
-	if (tsm_pg_time_to_iso(lo, strlen(lo), a) == 0)
-		snprintf(a, sizeof(a), "%s", lo);
-	if (tsm_pg_time_to_iso(hi, strlen(hi), b) == 0)
-		snprintf(b, sizeof(b), "%s", hi);
-	snprintf(buf, bufsz, "%s to %s", a, b);
-}
-
 /*
  * Reports a failed chunk statement in the tool's words, then the
  * server's detail and hint.  Returns false when nothing more can be done
@@ -75,7 +62,8 @@ tally_detail(const struct tally *t, const char *verb, char *buf, size_t sz)
 	char b[32], a[32];
 	int n;
 
-	n = snprintf(buf, sz, "%d chunks %s", t->done, verb);
+	n = snprintf(buf, sz, "%d chunk%s %s", t->done, t->done == 1 ? "" :
+	    "s", verb);
 	if (t->before > 0)
 		n += snprintf(buf + n, sz - (size_t)n, ", %s to %s (%.1f%% "
 		    "saved)", tsm_compress_bytes(t->before, b, sizeof(b)),
@@ -195,7 +183,7 @@ run_kind(struct tsm_compress *cx, const PGresult *res, int from, int to)
 
 		if (tsm_interrupted)
 			break;
-		range_text(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), range,
+		tsm_compress_range_text(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), range,
 		    sizeof(range));
 		rc = compress_one(cx, kind, PQgetvalue(res, i, 1), chunk,
 		    strcmp(PQgetvalue(res, i, 5), "t") == 0, range, &t);
@@ -325,7 +313,7 @@ decompress_kind(struct tsm_compress *cx, const PGresult *res, int from,
 		double t0 = tsm_compress_now();
 		int rc;
 
-		range_text(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), range,
+		tsm_compress_range_text(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), range,
 		    sizeof(range));
 		rc = decompress_one(cx, kind, PQgetvalue(res, i, 1),
 		    PQgetvalue(res, i, 2), range, &rows);
@@ -343,7 +331,8 @@ decompress_kind(struct tsm_compress *cx, const PGresult *res, int from,
 		    PQgetvalue(res, i, 2), range, tsm_compress_now() - t0,
 		    i - from + 1, to - from);
 	}
-	snprintf(detail, sizeof(detail), "%d chunks decompressed", done);
+	snprintf(detail, sizeof(detail), "%d chunk%s decompressed", done,
+	    done == 1 ? "" : "s");
 	if (rows > 0)
 		snprintf(detail + strlen(detail), sizeof(detail) -
 		    strlen(detail), ", %lld rows", rows);

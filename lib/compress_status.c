@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "compress.h"
 #include "db.h"
@@ -71,6 +72,36 @@ engine(struct tsm_compress *cx, bool *first)
 	}
 }
 
+/*
+ * Says on stderr how many jobs failed their last run, with the first
+ * error, so that a cron job that throws stdout away still sees it.
+ */
+static void
+warn_failed_jobs(const PGresult *res)
+{
+	int col = PQfnumber(res, "last_status");
+	int err = PQfnumber(res, "last_error");
+	int failed = 0, first = -1;
+
+	if (col < 0)
+		return;
+	for (int r = 0; r < PQntuples(res); r++)
+		if (strcasecmp(PQgetvalue(res, r, col), "failed") == 0 ||
+		    strcasecmp(PQgetvalue(res, r, col), "error") == 0) {
+			if (failed++ == 0)
+				first = r;
+		}
+	if (failed == 0)
+		return;
+	tsm_warning("%d of %d jobs failed their last run", failed,
+	    PQntuples(res));
+	if (err >= 0 && !PQgetisnull(res, first, err))
+		tsm_detail("%s %s: %s", PQgetvalue(res, first, 1),
+		    PQgetvalue(res, first, 2), PQgetvalue(res, first, err));
+	tsm_hint("tsm-compress run, retention and refresh do the work of the "
+	    "policies by hand");
+}
+
 bool
 tsm_compress_status(struct tsm_compress *cx, const char *const *kinds)
 {
@@ -104,6 +135,8 @@ tsm_compress_status(struct tsm_compress *cx, const char *const *kinds)
 			break;
 		}
 		ok = tsm_compress_write(cx, sections[i].title, res, 0, &first);
+		if (i == 1)
+			warn_failed_jobs(res);
 		PQclear(res);
 	}
 	free(arr);

@@ -114,7 +114,8 @@ AS $$
 	    END
 	FROM series s
 	JOIN pg_class c ON c.relname = s.table_name
-	    AND c.relnamespace = current_schema()::regnamespace
+	    AND c.relnamespace = (SELECT n.oid FROM pg_namespace n
+		WHERE n.nspname = current_schema())
 	JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
 	    AND NOT a.attisdropped
 	WHERE s.kind = p_kind

@@ -3,10 +3,11 @@
 -- refresh.  The window is [$2, $3) as given; a bound not given comes from
 -- the aggregate's refresh policy (now - start_offset, now - end_offset)
 -- or, without one, is where the aggregate is materialised up to and now.
--- The start is never earlier than the start of the source's oldest chunk
--- (partition): before it the source holds nothing (retention dropped it,
--- or it was never loaded), and a refresh there would empty the aggregate,
--- which keeps its history unless asked.
+-- The start is never earlier than the first whole bucket of the source's
+-- oldest chunk (partition): before it the source holds nothing (retention
+-- dropped it, or it was never loaded), and a refresh there would empty
+-- the aggregate, which keeps its history unless asked; lo is NULL when the
+-- source holds no chunk at all.
 WITH a AS (
 	SELECT a.name, a.source, a.bucket, s.table_name,
 \if :timescaledb
@@ -47,9 +48,17 @@ WITH a AS (
 	    coalesce($3::timestamptz,
 		pg_catalog.now() - a.end_offset, pg_catalog.now()) AS hi
 	FROM a
+), c AS (
+	-- The first whole bucket at or after the oldest data kept.
+	SELECT w.*, CASE
+		WHEN :"schema".bucket_floor(w.bucket, w.oldest) < w.oldest
+		THEN :"schema".bucket_floor(w.bucket, w.oldest) + w.bucket
+		ELSE w.oldest END AS first_kept
+	FROM w
 )
-SELECT w.name, w.source, w.bucket::text, greatest(w.want_lo,
-	w.oldest) AS lo, w.hi, w.oldest IS NOT NULL AND w.want_lo < w.oldest
-	AS clamped, w.oldest
-FROM w
-ORDER BY w.source, w.bucket, w.name;
+SELECT c.name, c.source, c.bucket::text,
+	CASE WHEN c.oldest IS NOT NULL
+	    THEN greatest(c.want_lo, c.first_kept) END AS lo,
+	c.hi, c.want_lo < c.first_kept AS clamped, c.oldest
+FROM c
+ORDER BY c.source, c.bucket, c.name;

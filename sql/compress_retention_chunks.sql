@@ -28,9 +28,9 @@ SELECT s.kind, :'schema' AS chunk_schema, p.partition AS chunk, p.lo, p.hi,
 	cp.partition IS NOT NULL AS compressed,
 	pg_catalog.pg_total_relation_size(pg_catalog.format('%I.%I', :'schema',
 	    p.partition)::regclass)
-	+ coalesce(pg_catalog.pg_total_relation_size(
-	    pg_catalog.to_regclass(pg_catalog.format('%I.%I', :'schema',
-	    cp.packed))), 0) AS bytes,
+	+ CASE WHEN cp.packed IS NOT NULL THEN pg_catalog.pg_total_relation_size(
+	    pg_catalog.format('%I.%I', :'schema', cp.packed)::regclass)
+	  ELSE 0 END AS bytes,
 	s.table_name,
 	coalesce($2::interval, s.retention)::text AS age
 FROM :"schema".series s

@@ -44,7 +44,8 @@ WITH k AS (
 	    pg_catalog.sum(cp.bytes_after) AS cafter
 	FROM k
 	JOIN pg_catalog.pg_class p ON p.relname = k.table_name
-	    AND p.relnamespace = :'schema'::regnamespace
+	    AND p.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n
+		WHERE n.nspname = :'schema')
 	JOIN pg_catalog.pg_inherits i ON i.inhparent = p.oid
 	JOIN pg_catalog.pg_class pc ON pc.oid = i.inhrelid
 	LEFT JOIN :"schema".compressed_partitions cp ON cp.kind = k.kind
