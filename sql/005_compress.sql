@@ -643,46 +643,75 @@ $$;
 
 -- The oldest and newest time of a kind's data, found by looking into its
 -- chunks or partitions in time order and stopping at the first that holds
--- rows: the cost does not grow with the number of chunks.
+-- rows.  TimescaleDB's chunks are taken from its catalog's index on the
+-- ranges, 20 at a time, so that the cost does not grow with their number.
 CREATE OR REPLACE FUNCTION :"schema".series_extent(p_kind text,
     OUT oldest timestamptz, OUT newest timestamptz)
 LANGUAGE plpgsql STABLE
 SET search_path = :"schema", pg_catalog
+SET TimeZone = 'UTC'
 AS $$
 DECLARE
 	s series;
 	r record;
 	dir text;
 	v timestamptz;
+	page integer;
+	seen integer;
 BEGIN
 	SELECT * INTO STRICT s FROM series WHERE kind = p_kind;
 	FOREACH dir IN ARRAY ARRAY['ASC', 'DESC'] LOOP
 		v := NULL;
 		IF (SELECT value FROM meta WHERE key = 'backend') = 'timescaledb'
 		THEN
-			FOR r IN EXECUTE format('SELECT format(''%%I.%%I'', '
-			    'c.schema_name, c.table_name) AS rel FROM '
-			    '_timescaledb_catalog.hypertable h JOIN '
-			    '_timescaledb_catalog.chunk c ON c.hypertable_id = h.id '
-			    'JOIN _timescaledb_catalog.chunk_constraint cc '
-			    'ON cc.chunk_id = c.id JOIN '
-			    '_timescaledb_catalog.dimension_slice ds '
-			    'ON ds.id = cc.dimension_slice_id '
-			    'WHERE h.schema_name = $1 AND h.table_name = $2 '
-			    'ORDER BY ds.range_start %s', dir)
-			    USING current_schema(), s.table_name LOOP
-				CONTINUE WHEN to_regclass(r.rel) IS NULL;
-				EXECUTE format('SELECT %s("time") FROM %s',
-				    CASE dir WHEN 'ASC' THEN 'min' ELSE 'max' END,
-				    r.rel) INTO v;
-				EXIT WHEN v IS NOT NULL;
+			page := 0;
+			LOOP
+				seen := 0;
+				FOR r IN EXECUTE format('SELECT format(''%%I.%%I'', '
+				    'c.schema_name, c.table_name) AS rel '
+				    'FROM _timescaledb_catalog.hypertable h '
+				    'JOIN _timescaledb_catalog.dimension d '
+				    'ON d.hypertable_id = h.id AND d.column_name = ''time'' '
+				    'CROSS JOIN LATERAL (SELECT ds.id, ds.range_start '
+				    'FROM _timescaledb_catalog.dimension_slice ds '
+				    'WHERE ds.dimension_id = d.id '
+				    'ORDER BY ds.range_start %1$s LIMIT 20 OFFSET $3) ds '
+				    'JOIN _timescaledb_catalog.chunk_constraint cc '
+				    'ON cc.dimension_slice_id = ds.id '
+				    'JOIN _timescaledb_catalog.chunk c ON c.id = cc.chunk_id '
+				    'WHERE h.schema_name = $1 AND h.table_name = $2 '
+				    'ORDER BY ds.range_start %1$s', dir)
+				    USING current_schema(), s.table_name, page * 20 LOOP
+					seen := seen + 1;
+					CONTINUE WHEN to_regclass(r.rel) IS NULL;
+					EXECUTE format('SELECT %s("time") FROM %s',
+					    CASE dir WHEN 'ASC' THEN 'min' ELSE 'max' END,
+					    r.rel) INTO v;
+					EXIT WHEN v IS NOT NULL;
+				END LOOP;
+				EXIT WHEN v IS NOT NULL OR seen = 0;
+				page := page + 1;
 			END LOOP;
 		ELSE
-			FOR r IN EXECUTE format('SELECT p.partition, c.packed '
-			    'FROM partitions p LEFT JOIN compressed_partitions c '
-			    'ON c.kind = p.kind AND c.partition = p.partition '
-			    'WHERE p.kind = $1 ORDER BY p.lo %s', dir)
-			    USING p_kind LOOP
+			-- In the order of their lower bounds, read from the name
+			-- ensure_partitions gives (<table>_pYYYYMMDDTHHMI), which
+			-- costs far less than deparsing every bound; other names
+			-- have their bound deparsed.
+			FOR r IN EXECUTE format('SELECT c.relname AS partition, '
+			    'cp.packed FROM pg_inherits i '
+			    'JOIN pg_class c ON c.oid = i.inhrelid '
+			    'LEFT JOIN compressed_partitions cp ON cp.kind = $1 '
+			    'AND cp.partition = c.relname '
+			    'WHERE i.inhparent = $2::regclass ORDER BY CASE '
+			    'WHEN c.relname LIKE $3 AND length(c.relname) = $4 '
+			    'THEN right(c.relname, 13) ELSE to_char((regexp_match('
+			    'pg_get_expr(c.relpartbound, c.oid), '
+			    '''FROM \(''''([^'''']+)''''\)''))[1]::timestamptz, '
+			    '''YYYYMMDD"T"HH24MI'') END COLLATE "C" %s', dir)
+			    USING p_kind, format('%I.%I', current_schema(),
+			    s.table_name), replace(replace(s.table_name, '_', '\_'),
+			    '%', '\%') || '\_p________T____',
+			    length(s.table_name) + 15 LOOP
 				IF r.packed IS NOT NULL THEN
 					EXECUTE format('SELECT %s FROM %I.%I',
 					    CASE dir WHEN 'ASC' THEN 'min(_lo)'

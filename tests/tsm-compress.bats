@@ -669,3 +669,41 @@ release_lock() {
 	assert_output_has "candles,candles,"
 	[ "$(q -c "SELECT count(*) FROM \"Market \"\"Data\"\"; x\".candles_all")" = 11520 ]
 }
+
+@test "the reader reads compressed rows; the writer loads into them; neither compresses" {
+	init_db --roles
+	load_candles 1 15 2024-01-01
+	tsm-compress -q run --older-than 30d candles
+	before=$(dump)
+	q -d postgres -c "DROP ROLE IF EXISTS c_reader" -c "DROP ROLE IF EXISTS c_writer"
+	q -d postgres -c "CREATE ROLE c_reader LOGIN IN ROLE tsm_reader" \
+	    -c "CREATE ROLE c_writer LOGIN IN ROLE tsm_writer"
+	[ "$(q -U c_reader -c "SET extra_float_digits = 1" -c "SELECT * FROM (SELECT * FROM tsm.candles_all) t ORDER BY t::text")" = "$before" ]
+	[ "$(q -U c_reader -c "SELECT count(*) FROM tsm.candles_range('2024-01-02', '2024-01-03')")" = 1440 ]
+	if [ "$BACKEND" = native ]; then
+		q -U c_writer -c "SELECT tsm.ensure_partitions('candles', '2024-01-02', '2024-01-02')" >/dev/null
+	fi
+	q -U c_writer -c "INSERT INTO tsm.candles SELECT instrument_id, timeframe, time, open, high * 2, low, close, volume, close_time, quote_volume, trades, taker_buy_volume, taker_buy_quote_volume FROM tsm.candles_range('2024-01-02', '2024-01-02 00:10') ON CONFLICT (instrument_id, timeframe, time) DO UPDATE SET high = excluded.high"
+	[ "$(q -c "SELECT count(*) FROM tsm.candles_all")" = 21600 ]
+	[ "$(q -c "SELECT count(*) FROM tsm.candles_range('2024-01-02', '2024-01-02 00:10') WHERE high > 1.5 * open")" = 10 ]
+	run tsm-compress -U c_reader run --older-than 30d candles
+	assert_status 1
+	assert_output_has "permission denied"
+	drop_db
+	q -d postgres -c "DROP ROLE c_reader" -c "DROP ROLE c_writer"
+}
+
+@test "a chunk written to after compression is compressed again (TimescaleDB)" {
+	only_backend timescaledb
+	init_db
+	load_candles 1 15 2024-01-01
+	tsm-compress -q run --older-than 30d candles
+	before=$(dump)
+	q -c "INSERT INTO tsm.candles SELECT instrument_id, timeframe, time + interval '1 second', open, high, low, close, volume, close_time, quote_volume, trades, taker_buy_volume, taker_buy_quote_volume FROM tsm.candles WHERE time >= '2024-01-05' AND time < '2024-01-05 00:10'"
+	[ "$(q -c "SELECT count(*) FROM _timescaledb_catalog.chunk c JOIN _timescaledb_catalog.hypertable h ON h.id = c.hypertable_id WHERE h.table_name = 'candles' AND c.status & 8 <> 0")" = 1 ]
+	run tsm-compress run --older-than 30d candles
+	assert_status 0
+	assert_output_has "candles: 1 chunk compressed"
+	[ "$(q -c "SELECT count(*) FROM _timescaledb_catalog.chunk c JOIN _timescaledb_catalog.hypertable h ON h.id = c.hypertable_id WHERE h.table_name = 'candles' AND c.status & 8 <> 0")" = 0 ]
+	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 21610 ]
+}
