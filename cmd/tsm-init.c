@@ -218,6 +218,16 @@ main(int argc, char **argv)
 	}
 	if (!tsm_schema_name_ok(co.schema))
 		return TSM_EXIT_USAGE;
+	/*
+	 * The server would cut longer role names to 63 bytes, and the reader
+	 * and the writer could end up one role.
+	 */
+	if (io.roles && strlen(co.schema) > 63 - strlen("_writer")) {
+		tsm_usage_error("--roles: schema name \"%.20s...\" is too long "
+		    "for its role names: at most 56 bytes, so that its _reader "
+		    "and _writer roles fit in 63", co.schema);
+		return TSM_EXIT_USAGE;
+	}
 	io.schema = co.schema;
 
 	tsm_cancel_init();

@@ -19,6 +19,9 @@
 #define USECS_PER_WEEK	(7 * USECS_PER_DAY)
 /* The origin of time_bucket and date_bin: 2000-01-03 00:00 UTC, a Monday. */
 #define BUCKET_ORIGIN	(INT64_C(946857600) * USECS_PER_SEC)
+/* The longest timeframe: 10,000 Gregorian years. */
+#define TIMEFRAME_MAX_MONTHS	120000
+#define TIMEFRAME_MAX_USECS	(INT64_C(3652425) * USECS_PER_DAY)
 
 static const char WHY_AGE[] =
     "is not an age: expected a positive whole number and a unit "
@@ -211,8 +214,12 @@ tsm_parse_timeframe(const char *s, struct tsm_timeframe *out,
 		*why = WHY_TIMEFRAME;
 		return false;
 	}
-	/* Nine digits are more than any candle needs, and fit every field. */
-	if (n > 999999999) {
+	/*
+	 * Nine digits are more than any candle needs and fit the code; the
+	 * length is checked before it is worked out, which could overflow.
+	 */
+	if (n > 999999999 || (u->months > 0 ? n > TIMEFRAME_MAX_MONTHS :
+	    n > (uint64_t)(TIMEFRAME_MAX_USECS / u->usecs))) {
 		*why = WHY_TIMEFRAME_LARGE;
 		return false;
 	}

@@ -41,7 +41,10 @@ void tsm_age_to_pg(const struct tsm_age *a, char *buf, size_t bufsz);
  * at least one minute.  Seconds ("30s") are refused: candles are at
  * least one minute.  Aliases: "1min", "60m" stays "60m" (not rewritten),
  * "1H" is "1h", "1D" is "1d", "1W" is "1w", "1mo" and "1mon" are "1M".
- * code receives the canonical code (at most 15 bytes + NUL).
+ * A timeframe is at most 10,000 years long (120000M, 3652425d), so that
+ * every bucket of years 1 to 9999 starts at a time tsm can hold; longer
+ * ones are refused ("is too large a timeframe").  code receives the
+ * canonical code (at most 15 bytes + NUL).
  */
 struct tsm_timeframe {
 	char code[16];		/* canonical, as stored: "5m", "1h", "1M" */

@@ -61,7 +61,10 @@ tsm_schema_name_ok(const char *schema)
 	return true;
 }
 
-/* Reads a password from the terminal without echo; NULL if there is none. */
+/*
+ * Reads a password from the terminal without echo; NULL if there is none.
+ * It is registered as a secret, so that no message can show it.
+ */
 static char *
 prompt_password(void)
 {
@@ -83,6 +86,7 @@ prompt_password(void)
 	if (fgets(buf, sizeof(buf), tty) != NULL) {
 		buf[strcspn(buf, "\r\n")] = '\0';
 		res = strdup(buf);
+		tsm_redact_secret(buf, strlen(buf));
 	}
 	if (restore)
 		tcsetattr(fileno(tty), TCSAFLUSH, &saved);
@@ -114,13 +118,34 @@ try_connect(const struct tsm_conn_opts *o, const char *dbname,
 	return PQconnectdbParams(keys, vals, 1);
 }
 
-PGconn *
-tsm_connect(const struct tsm_conn_opts *o)
+/*
+ * Starts strict: no search_path, so that every name is qualified.  The
+ * server's notices ("skipping", "does not exist") are not for the user of
+ * a tool; warnings and errors are.  Binary COPY sends text as it is, so
+ * the client encoding must be the UTF-8 the readers check.
+ */
+static bool
+setup_session(PGconn *conn)
+{
+	PGresult *res;
+
+	res = PQexec(conn, "SELECT pg_catalog.set_config('search_path', '', "
+	    "false); SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'; "
+	    "SET intervalstyle = 'postgres'; SET extra_float_digits = 1; "
+	    "SET client_min_messages = warning; SET client_encoding = 'UTF8'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	return true;
+}
+
+/* The database to use: -d, else DATABASE_URL when PGDATABASE is unset. */
+static const char *
+choose_dbname(const struct tsm_conn_opts *o)
 {
 	const char *dbname = o->dbname;
-	char *password = NULL;
-	PGconn *conn;
-	PGresult *res;
 
 	if (dbname == NULL && getenv("PGDATABASE") == NULL) {
 		const char *url = getenv("DATABASE_URL");
@@ -128,6 +153,25 @@ tsm_connect(const struct tsm_conn_opts *o)
 		if (url != NULL && *url != '\0')
 			dbname = url;
 	}
+	return dbname;
+}
+
+PGconn *
+tsm_connect(const struct tsm_conn_opts *o)
+{
+	const char *dbname = choose_dbname(o);
+	char *password = NULL;
+	PGconn *conn;
+
+	/*
+	 * libpq quotes pieces of a bad connection string in its messages
+	 * ("invalid percent-encoded token"), where nothing says that they
+	 * are a password: mask the passwords given wherever they appear.
+	 */
+	tsm_redact_secrets_in(dbname);
+	if (getenv("PGPASSWORD") != NULL)
+		tsm_redact_secret(getenv("PGPASSWORD"),
+		    strlen(getenv("PGPASSWORD")));
 	if (o->prompt == TSM_PROMPT_ALWAYS)
 		password = prompt_password();
 	for (;;) {
@@ -159,25 +203,31 @@ tsm_connect(const struct tsm_conn_opts *o)
 		memset(password, 0, strlen(password));
 		free(password);
 	}
-
-	/*
-	 * Start strict: no search_path, so that every name is qualified.
-	 * The server's notices ("skipping", "does not exist") are not for
-	 * the user of a tool; warnings and errors are.
-	 */
-	res = PQexec(conn, "SELECT pg_catalog.set_config('search_path', '', "
-	    "false); SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'; "
-	    "SET intervalstyle = 'postgres'; SET extra_float_digits = 1; "
-	    "SET client_min_messages = warning");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	if (!setup_session(conn)) {
 		tsm_error("could not set up the session: %s",
 		    PQerrorMessage(conn));
-		PQclear(res);
 		PQfinish(conn);
 		return NULL;
 	}
-	PQclear(res);
 	tsm_cancel_register(conn);
+	return conn;
+}
+
+PGconn *
+tsm_connect_extra(const struct tsm_conn_opts *o, const char *password,
+    char *errbuf, size_t errsize)
+{
+	PGconn *conn = try_connect(o, choose_dbname(o), password);
+
+	if (PQstatus(conn) != CONNECTION_OK || !setup_session(conn)) {
+		char raw[1024];
+
+		snprintf(raw, sizeof(raw), "%s", PQerrorMessage(conn));
+		raw[strcspn(raw, "\n")] = '\0';
+		tsm_redact(raw, errbuf, errsize);
+		PQfinish(conn);
+		return NULL;
+	}
 	return conn;
 }
 

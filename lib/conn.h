@@ -63,6 +63,17 @@ bool tsm_schema_name_ok(const char *schema);
  */
 PGconn *tsm_connect(const struct tsm_conn_opts *o);
 
+/*
+ * Another connection like the first, for a tool that works through
+ * several (tsm-ingest -j): the same session setup, the password given
+ * (PQpass of the first connection; NULL lets libpq find one), never a
+ * prompt, nothing printed, and not registered for cancel (the tool
+ * cancels it itself).  On failure NULL, with the reason (redacted, one
+ * line) in errbuf.  Safe to call from any thread.
+ */
+PGconn *tsm_connect_extra(const struct tsm_conn_opts *o, const char *password,
+    char *errbuf, size_t errsize);
+
 /* Closes the connection and forgets it for cancel. */
 void tsm_disconnect(PGconn *conn);
 

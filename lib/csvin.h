@@ -40,7 +40,11 @@ struct tsm_record {
 	uint64_t line;		/* line where the record starts, from 1 */
 	const char *raw;	/* the record as read, without the line end */
 	size_t rawlen;
+	bool terminated;	/* it had a line end (only the last may not) */
 };
+
+/* tsm_csv_next_record's answer when a deadline passed (input.h). */
+#define TSM_CSV_AGAIN 2
 
 struct tsm_csv_reader;
 
@@ -63,6 +67,13 @@ struct tsm_csv_reader *tsm_csv_open(struct tsm_input *in, bool tsv,
  * nothing.  The record and its fields stay valid until the next call.
  */
 int tsm_csv_next_record(struct tsm_csv_reader *r, struct tsm_record **rec);
+
+/*
+ * With a deadline set on the input (tsm_input_set_deadline), the same
+ * call returns TSM_CSV_AGAIN when the deadline passes before a whole
+ * record came; the record read so far is kept, and the next call goes
+ * on with it.
+ */
 
 void tsm_csv_close(struct tsm_csv_reader *r);
 

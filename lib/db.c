@@ -28,7 +28,8 @@ tsm_report_result(PGconn *conn, const PGresult *res, const char *where)
 	if (primary == NULL) {
 		/* Not a server error: the connection failed, say how. */
 		if (PQstatus(conn) == CONNECTION_BAD)
-			tsm_error("lost the connection to the server: %s",
+			tsm_error("lost the connection to the server: %.*s",
+			    (int)strcspn(PQerrorMessage(conn), "\n"),
 			    PQerrorMessage(conn));
 		else
 			tsm_error("%s", PQerrorMessage(conn));
@@ -80,6 +81,12 @@ tsm_command(PGconn *conn, const char *sql, int nparams,
 		return false;
 	PQclear(res);
 	return true;
+}
+
+void
+tsm_rollback(PGconn *conn)
+{
+	PQclear(PQexec(conn, "ROLLBACK"));
 }
 
 int

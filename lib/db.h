@@ -23,6 +23,13 @@ bool tsm_command(PGconn *conn, const char *sql, int nparams,
     const char *const *params);
 
 /*
+ * Ends the open transaction after a failure: ROLLBACK, its result
+ * cleared, its own error (a connection already lost) ignored, since the
+ * failure that led here was reported.
+ */
+void tsm_rollback(PGconn *conn);
+
+/*
  * Reports a failed result: the primary message, the server's detail, then
  * where (if not NULL, such as "in 002_x.sql line 31") and the hint.
  */

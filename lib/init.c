@@ -182,6 +182,25 @@ expand(struct plan *p, const char *name)
 	return tsm_sql_expand(name, f->text, p->vars, p->nvars);
 }
 
+/*
+ * Prints text inside a comment of the --dry-run output.  A line feed or
+ * carriage return in it (a schema name may hold one) would end the
+ * comment, and whatever follows would run as SQL when the output is fed
+ * to psql; they are written as \n and \r.
+ */
+static void
+print_comment_text(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s == '\r')
+			fputs("\\r", stdout);
+		else
+			putchar(*s);
+	}
+}
+
 /* Writes (dry run) or runs a piece of SQL. */
 static bool
 emit(PGconn *conn, struct plan *p, const char *fname, const char *sql)
@@ -204,9 +223,11 @@ emit_params(PGconn *conn, struct plan *p, const char *sql, int n,
 
 	if (p->o->dry_run) {
 		printf("%s;", sql);
-		for (int i = 0; i < n; i++)
-			printf("%s $%d = '%s'", i ? "," : " --", i + 1,
-			    params[i]);
+		for (int i = 0; i < n; i++) {
+			printf("%s $%d = '", i ? "," : " --", i + 1);
+			print_comment_text(params[i]);
+			printf("'");
+		}
 		printf("\n");
 		return true;
 	}
@@ -276,7 +297,7 @@ apply_file(PGconn *conn, struct plan *p, const struct tsm_sql_file *f,
 	goto out;
 rollback:
 	if (!p->o->dry_run)
-		(void)PQexec(conn, "ROLLBACK");
+		tsm_rollback(conn);
 out:
 	free(boot);
 	free(q);
@@ -311,9 +332,10 @@ apply_settings(PGconn *conn, struct plan *p, int *changed)
 			continue;
 		if (o->dry_run && p->st.version == 0) {
 			/* The catalog is not there yet to say more. */
-			printf("-- then set the storage settings of %s in "
-			    "%s.series and, on TimescaleDB, its policies\n",
-			    kinds[k], q);
+			printf("-- then set the storage settings of %s in ",
+			    kinds[k]);
+			print_comment_text(q);
+			printf(".series and, on TimescaleDB, its policies\n");
 			continue;
 		}
 		snprintf(sql, sizeof(sql), "SELECT pg_catalog.format('%%I.%%I', "
@@ -436,7 +458,7 @@ apply_settings(PGconn *conn, struct plan *p, int *changed)
 	goto out;
 rollback:
 	if (!o->dry_run)
-		(void)PQexec(conn, "ROLLBACK");
+		tsm_rollback(conn);
 out:
 	free(q);
 	free(x);
@@ -455,7 +477,7 @@ apply_roles(PGconn *conn, struct plan *p)
 	ok = emit(conn, p, NULL, "BEGIN;") && emit(conn, p, "roles.sql", sql) &&
 	    emit(conn, p, NULL, "COMMIT;");
 	if (!ok && !p->o->dry_run)
-		(void)PQexec(conn, "ROLLBACK");
+		tsm_rollback(conn);
 	if (ok && !p->o->dry_run)
 		tsm_info("roles \"%s\" (read) and \"%s\" (load) are ready",
 		    p->reader, p->writer);

@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -18,7 +20,15 @@
 #include "input.h"
 #include "log.h"
 
-#define RAW_BUFSZ	(64 * 1024)
+/*
+ * The raw buffer.  A build for fuzzing makes it small
+ * (-DTSM_INPUT_BUFSZ=37), so that short inputs reach the code that reads
+ * a gzip member across several reads.
+ */
+#ifndef TSM_INPUT_BUFSZ
+#define TSM_INPUT_BUFSZ	(64 * 1024)
+#endif
+#define RAW_BUFSZ	TSM_INPUT_BUFSZ
 
 struct tsm_input {
 	int		fd;
@@ -34,7 +44,59 @@ struct tsm_input {
 	size_t		rpos;		/* plain: bytes of raw not handed out */
 	size_t		rlen;
 	uint64_t	nread;		/* raw bytes read */
+	int64_t		deadline;	/* -1, or when a read gives up (µs) */
+	int		wake_fd;	/* also ends a wait when readable */
+	bool		timed_out;	/* the last read gave up */
 };
+
+static int64_t
+mono_usecs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * With a deadline: waits until the input is readable, the deadline
+ * passes or wake_fd is readable.  Returns 1 when the input can be read,
+ * 0 when the wait ended without it, -1 on a signal that stops us.
+ */
+static int
+wait_readable(struct tsm_input *in)
+{
+	struct pollfd pfd[2];
+	int n = 1, r, timeout;
+
+	for (;;) {
+		int64_t left = in->deadline - mono_usecs();
+
+		timeout = left <= 0 ? 0 : left > INT_MAX / 1000 ? INT_MAX :
+		    (int)((left + 999) / 1000);
+		pfd[0].fd = in->fd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		n = 1;
+		if (in->wake_fd >= 0) {
+			pfd[1].fd = in->wake_fd;
+			pfd[1].events = POLLIN;
+			pfd[1].revents = 0;
+			n = 2;
+		}
+		r = poll(pfd, (nfds_t)n, timeout);
+		if (r < 0 && errno == EINTR) {
+			if (tsm_interrupted)
+				return -1;
+			continue;
+		}
+		if (r < 0)
+			return 1;	/* let read(2) say what is wrong */
+		if (pfd[0].revents != 0)
+			return 1;
+		return 0;
+	}
+}
 
 /*
  * One read(2), retried after a signal unless the signal asks us to stop:
@@ -46,6 +108,20 @@ read_raw(struct tsm_input *in, void *buf, size_t n)
 {
 	ssize_t r;
 
+	in->timed_out = false;
+	if (in->deadline >= 0) {
+		int w = wait_readable(in);
+
+		if (w < 0) {
+			errno = EINTR;
+			return -1;
+		}
+		if (w == 0) {
+			in->timed_out = true;
+			errno = EAGAIN;
+			return -1;
+		}
+	}
 	for (;;) {
 		r = read(in->fd, buf, n);
 		if (r >= 0)
@@ -81,6 +157,8 @@ tsm_input_fdopen(int fd, const char *name)
 		return NULL;
 	}
 	in->fd = fd;
+	in->deadline = -1;
+	in->wake_fd = -1;
 	return in;
 }
 
@@ -223,6 +301,25 @@ tsm_input_read(struct tsm_input *in, void *buf, size_t n)
 	if (in->eof)
 		return 0;
 	return read_raw(in, buf, n);
+}
+
+void
+tsm_input_set_deadline(struct tsm_input *in, int64_t deadline, int wake_fd)
+{
+	in->deadline = deadline;
+	in->wake_fd = wake_fd;
+}
+
+bool
+tsm_input_timed_out(const struct tsm_input *in)
+{
+	return in->timed_out;
+}
+
+int64_t
+tsm_input_now(void)
+{
+	return mono_usecs();
 }
 
 const char *

@@ -37,6 +37,20 @@ struct tsm_input *tsm_input_fdopen(int fd, const char *name);
  */
 ssize_t tsm_input_read(struct tsm_input *in, void *buf, size_t n);
 
+/*
+ * For a stream (--follow): reads wait for input only until deadline
+ * (microseconds of tsm_input_now; -1 waits as long as it takes), or
+ * until wake_fd (-1: none) is readable.  A read that gives up returns -1
+ * with errno EAGAIN, reports nothing, and leaves the input as it was:
+ * tsm_input_timed_out is then true and the next read carries on.
+ */
+void tsm_input_set_deadline(struct tsm_input *in, int64_t deadline,
+    int wake_fd);
+bool tsm_input_timed_out(const struct tsm_input *in);
+
+/* Microseconds of the monotonic clock, for deadlines. */
+int64_t tsm_input_now(void);
+
 const char *tsm_input_name(const struct tsm_input *in);
 bool tsm_input_is_gzip(const struct tsm_input *in); /* known after a read */
 uint64_t tsm_input_bytes(const struct tsm_input *in); /* raw bytes read */

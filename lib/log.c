@@ -1,7 +1,6 @@
 /*
  * log.c: messages on stderr.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,81 +108,4 @@ tsm_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try \"%s --help\" for more information.\n",
 	    tsm_progname);
-}
-
-/* True if s starts with the keyword kw, in any case. */
-static bool
-starts_with_ci(const char *s, const char *kw)
-{
-	for (; *kw; s++, kw++)
-		if (tolower((unsigned char)*s) != *kw)
-			return false;
-	return true;
-}
-
-/*
- * Masks "password=VALUE" (conninfo, quoted or not) and the password of
- * "scheme://user:password@host" (URI) with "********".
- */
-void
-tsm_redact(const char *src, char *dst, size_t dstsize)
-{
-	size_t o = 0;
-	const char *p = src;
-
-	if (dstsize == 0)
-		return;
-#define PUT(c) do { if (o + 1 < dstsize) dst[o++] = (c); } while (0)
-#define PUTS(s) do { const char *q_ = (s); while (*q_) PUT(*q_++); } while (0)
-	while (*p) {
-		if (starts_with_ci(p, "password") &&
-		    (p == src || !isalnum((unsigned char)p[-1]))) {
-			const char *q = p + 8;
-
-			while (*q == ' ')
-				q++;
-			if (*q == '=') {
-				q++;
-				while (*q == ' ')
-					q++;
-				PUTS("password=********");
-				if (*q == '\'') {
-					for (q++; *q && *q != '\''; q++)
-						if (*q == '\\' && q[1])
-							q++;
-					if (*q)
-						q++;
-				} else {
-					while (*q && !isspace((unsigned char)*q) &&
-					    *q != '&')
-						q++;
-				}
-				p = q;
-				continue;
-			}
-		}
-		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
-			const char *auth = p + 3, *at, *colon, *end;
-
-			end = auth + strcspn(auth, "/?# \t\n");
-			at = NULL;
-			for (const char *q = auth; q < end; q++)
-				if (*q == '@')
-					at = q;
-			colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-			if (colon != NULL) {
-				PUTS("://");
-				for (const char *q = auth; q <= colon; q++)
-					PUT(*q);
-				PUTS("********");
-				p = at;
-				continue;
-			}
-		}
-		PUT(*p);
-		p++;
-	}
-	dst[o] = '\0';
-#undef PUT
-#undef PUTS
 }

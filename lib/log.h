@@ -37,9 +37,28 @@ void tsm_usage_error(const char *fmt, ...) TSM_PRINTF(1, 2);
 
 /*
  * Copies src into dst (of size dstsize), masking any password that a
- * conninfo string or URI inside it may hold.  Used on every text that comes
- * from libpq or the user before it is printed.
+ * conninfo string or URI inside it may hold (password=, sslpassword=, the
+ * password of scheme://user:password@host) and every registered secret.
+ * Every message goes through it (redact.c).
  */
 void tsm_redact(const char *src, char *dst, size_t dstsize);
+
+/*
+ * Registers s[0..len) as a secret that tsm_redact masks wherever it
+ * appears, whatever surrounds it.  Secrets shorter than 4 bytes are not
+ * registered: masking every "ab" in every message would garble them (they
+ * are still masked in their places: password=, URIs).  The copy lives as
+ * long as the process.
+ */
+void tsm_redact_secret(const char *s, size_t len);
+
+/*
+ * Registers the passwords that a conninfo string or URI holds, as written
+ * and percent-decoded (tsm_connect does so for -d and DATABASE_URL).
+ */
+void tsm_redact_secrets_in(const char *conninfo);
+
+/* Forgets every registered secret (for tests and fuzzing). */
+void tsm_redact_forget(void);
 
 #endif

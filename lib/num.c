@@ -135,6 +135,11 @@ convert(const char *s, size_t len, bool negative, uint64_t mant, int ndigits,
 	double v;
 	char *end;
 
+	/* Whichever path it takes, a number has at most 400 characters. */
+	if (len > MAX_NUMBER_LEN) {
+		*why = WHY_TOO_LONG;
+		return false;
+	}
 #if FLT_EVAL_METHOD == 0
 	if (ndigits <= 19 && mant <= (UINT64_C(1) << 53) &&
 	    exp10 >= -22 && exp10 <= 22) {
@@ -152,10 +157,6 @@ convert(const char *s, size_t len, bool negative, uint64_t mant, int ndigits,
 	if (mant == 0) {
 		*out = negative ? -0.0 : 0.0;
 		return true;
-	}
-	if (len > MAX_NUMBER_LEN) {
-		*why = WHY_TOO_LONG;
-		return false;
 	}
 	memcpy(copy, s, len);
 	copy[len] = '\0';
@@ -272,6 +273,11 @@ tsm_parse_int64(const char *s, size_t len, int64_t *out, const char **why)
 			goto fail;
 		}
 		v = v * 10 + digit;
+	}
+	/* As tsm_parse_double: "000...001" of 500 characters is no number. */
+	if (len > MAX_NUMBER_LEN) {
+		*why = WHY_TOO_LONG;
+		return false;
 	}
 	if (negative)
 		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;

@@ -27,7 +27,7 @@ bool tsm_parse_double(const char *s, size_t len, double *out,
 /*
  * The same for a signed 64-bit integer; "1.0" and "1e3" are refused ("is
  * not an integer"), and so is a value past int64 ("is out of range for a
- * 64-bit integer").
+ * 64-bit integer") and, as for a double, one of over 400 characters.
  */
 bool tsm_parse_int64(const char *s, size_t len, int64_t *out,
     const char **why);

@@ -62,6 +62,15 @@ bool tsm_writer_row(struct tsm_writer *w, const char *const *vals,
     const size_t *lens);
 
 /*
+ * Writes out now everything given so far, down to the FILE (fflush), for
+ * output that must be seen as it comes (--follow).  The header of csv and
+ * tsv goes out with it if no row has; a table stops holding rows and
+ * keeps the column widths of those it has seen (a later, wider cell
+ * widens only itself).  Returns false after reporting a write error.
+ */
+bool tsm_writer_flush(struct tsm_writer *w);
+
+/*
  * Flushes and ends the output (the table footer "(N rows)", the header of
  * an empty csv result); returns false after reporting a write error.
  * Frees w in every case.

@@ -553,11 +553,60 @@ tsm_format_time(int64_t t, char *buf)
  * any other offset than +00 is converted too, in case a session was not
  * in UTC.  BC dates and years past 9999 are left to the caller.
  */
+/*
+ * The time columns of every answer come in the server's own UTC form,
+ * "2024-03-01 12:00:00[.ffffff]+00", with the fraction already in its
+ * shortest form: that is rewritten in place ("T", "Z") rather than read
+ * and formatted again.  Returns 0 for anything else (which the general
+ * path then reads).
+ */
+static size_t
+pg_utc_rewrite(const char *s, size_t len, char *buf)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	int y1, y2, mo, d, h, mi, se;
+
+	if (len < 22 || len > 29 || memcmp(s + len - 3, "+00", 3) != 0 ||
+	    s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
+	    s[16] != ':')
+		return 0;
+	if (len > 22) {
+		if (s[19] != '.' || len == 23 || s[len - 4] == '0')
+			return 0;
+		for (size_t i = 20; i < len - 3; i++)
+			if (!is_digit(s[i]))
+				return 0;
+	}
+	y1 = two_digits(s);
+	y2 = two_digits(s + 2);
+	mo = two_digits(s + 5);
+	d = two_digits(s + 8);
+	h = two_digits(s + 11);
+	mi = two_digits(s + 14);
+	se = two_digits(s + 17);
+	if (y1 < 0 || y2 < 0 || y1 + y2 == 0 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    se < 0 || se > 59)
+		return 0;
+	if (mo == 2 && d == 29 && !is_leap(y1 * 100 + y2))
+		return 0;
+	memcpy(buf, s, len - 3);
+	buf[10] = 'T';
+	buf[len - 3] = 'Z';
+	buf[len - 2] = '\0';
+	return len - 2;
+}
+
 size_t
 tsm_pg_time_to_iso(const char *src, size_t len, char *buf)
 {
 	struct iso_time f;
 	int64_t secs;
+	size_t n;
+
+	if ((n = pg_utc_rewrite(src, len, buf)) > 0)
+		return n;
 
 	if ((len == 8 && memcmp(src, "infinity", 8) == 0) ||
 	    (len == 9 && memcmp(src, "-infinity", 9) == 0)) {

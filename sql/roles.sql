@@ -2,9 +2,10 @@
 --
 -- reader: reads everything, writes nothing.  writer: loads data (insert
 -- and update rows, add partitions through ensure_partitions, refresh
--- rollups through refresh_aggregate and refresh_invalidated, which run as
--- the owner) but cannot change the schema or tsm's settings.  Both are
--- NOLOGIN: grant them to the login roles that need them.
+-- rollups through refresh_aggregate, refresh_invalidated and
+-- refresh_aggregates_for, which run as the owner) but cannot change the
+-- schema or tsm's settings.  Both are NOLOGIN: grant them to the login
+-- roles that need them.
 --
 -- The DO blocks read the names from settings of this transaction, since
 -- psql variables do not reach into a function body.
@@ -45,5 +46,7 @@ GRANT EXECUTE ON FUNCTION :"schema".refresh_aggregate(text, timestamptz,
 	timestamptz) TO :"writer";
 \if :native
 GRANT EXECUTE ON FUNCTION :"schema".refresh_invalidated(text) TO :"writer";
+GRANT EXECUTE ON FUNCTION :"schema".refresh_aggregates_for(text, text,
+	timestamptz, timestamptz, integer) TO :"writer";
 \endif
 

@@ -5,10 +5,28 @@
 # needs a database gets a new one, so tests never see each other's rows.
 
 TSM_ROOT=${TSM_ROOT:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
-PATH="$TSM_ROOT/bin:$PATH"
+# The binaries under test: bin/, or another build (make check-sanitize).
+TSM_BIN=${TSM_BIN:-$TSM_ROOT/bin}
+PATH="$TSM_BIN:$PATH"
 DATA="$TSM_ROOT/../shared/data"
 BACKEND=${TSM_TEST_BACKEND:-native}
-export TSM_ROOT PATH BACKEND DATA
+export TSM_ROOT TSM_BIN PATH BACKEND DATA
+
+# TSM_VALGRIND=1 (make check-valgrind): every tsm-* runs under valgrind
+# memcheck, through links to tests/valgrind-wrap put first on PATH.
+if [ "${TSM_VALGRIND:-}" = 1 ]; then
+	vgbin=${BATS_RUN_TMPDIR:-${TMPDIR:-/tmp}}/valgrind-bin
+	if [ ! -d "$vgbin" ]; then
+		mkdir -p "$vgbin"
+		for b in "$TSM_BIN"/tsm-*; do
+			ln -sf "$TSM_ROOT/tests/valgrind-wrap" "$vgbin/${b##*/}"
+		done
+	fi
+	TSM_VALGRIND_LOG=${TSM_VALGRIND_LOG:-$vgbin}
+	mkdir -p "$TSM_VALGRIND_LOG"
+	PATH="$vgbin:$PATH"
+	export TSM_VALGRIND_LOG PATH
+fi
 export PGOPTIONS='-c client_min_messages=warning'
 
 # True when this server can give a database TimescaleDB.

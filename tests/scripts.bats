@@ -28,12 +28,14 @@ load helpers
 	base=$(mktemp -d); chmod 755 "$base"
 	TMPDIR="$base" "$TSM_ROOT/scripts/with-pg" sleep 60 &
 	pid=$!
-	for i in $(seq 50); do
+	# Wait for the server to be up (initdb is slow on a loaded machine).
+	for i in $(seq 300); do
 		[ -n "$(ls "$base")" ] && [ -S "$(ls -d "$base"/*)/.s.PGSQL.5432" ] && break
 		sleep 0.2
 	done
+	[ -S "$(ls -d "$base"/*)/.s.PGSQL.5432" ]
 	# As a terminal's Ctrl-C does: the signal reaches the whole job.
-	pkill -TERM -P $pid
+	pkill -TERM -P $pid || true
 	kill -TERM $pid
 	wait $pid || st=$?
 	[ "${st:-0}" -eq 130 ]

@@ -274,7 +274,10 @@ TEST(age_timeframe_aliases)
 	CHECK_STR_EQ(tf("90m").code, "90m");
 	CHECK_STR_EQ(tf("2w").code, "2w");
 	CHECK_STR_EQ(tf("999999999m").code, "999999999m");
-	CHECK_STR_EQ(tf("999999999M").code, "999999999M");
+	CHECK_STR_EQ(tf("120000M").code, "120000M");
+	CHECK_STR_EQ(tf("3652425d").code, "3652425d");
+	CHECK_INT_EQ(tf("3652425d").usecs, INT64_C(3652425) * 86400000000);
+	CHECK_STR_EQ(tf("87658200h").code, "87658200h");
 }
 
 TEST(age_timeframe_refusals)
@@ -296,6 +299,38 @@ TEST(age_timeframe_refusals)
 	CHECK_STR_EQ(tf_why("1000000000m"), "is too large a timeframe");
 	CHECK_STR_EQ(tf_why("99999999999999999999999h"),
 	    "is too large a timeframe");
+	/*
+	 * Found by fuzz_age: 999999999d and 999999999w overflowed int64
+	 * microseconds, and 907907339M put the bucket of year 1 before any
+	 * time tsm can hold.  A timeframe is at most 10,000 years.
+	 */
+	CHECK_STR_EQ(tf_why("999999999d"), "is too large a timeframe");
+	CHECK_STR_EQ(tf_why("999999999w"), "is too large a timeframe");
+	CHECK_STR_EQ(tf_why("999999999M"), "is too large a timeframe");
+	CHECK_STR_EQ(tf_why("907907339M"), "is too large a timeframe");
+	CHECK_STR_EQ(tf_why("120001M"), "is too large a timeframe");
+	CHECK_STR_EQ(tf_why("3652426d"), "is too large a timeframe");
+	CHECK_STR_EQ(tf_why("521776w"), "is too large a timeframe");
+	CHECK_STR_EQ(tf_why("87658201h"), "is too large a timeframe");
+}
+
+/* The buckets of the longest timeframes stay within what tsm can hold. */
+TEST(age_timeframe_floor_longest)
+{
+	const int64_t year1 = INT64_C(-62135596800000000);
+	const int64_t year9999 = INT64_C(253402300799999999);
+	static const char *const codes[] = {"120000M", "7M", "3652425d",
+		"521775w", "87658200h", "999999999m"};
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		struct tsm_timeframe f = tf(codes[i]);
+		int64_t a = tsm_timeframe_floor(&f, year1);
+		int64_t b = tsm_timeframe_floor(&f, year9999);
+
+		if (a == INT64_MIN || a > year1 || b > year9999 || b < a)
+			unit_fail(__FILE__, __LINE__, "%s: floors %lld, %lld",
+			    codes[i], (long long)a, (long long)b);
+	}
 }
 
 TEST(age_timeframe_floor_examples)

@@ -553,3 +553,51 @@ TEST(csv_stdin_is_named_without_quotes)
 	dup2(saved, 0);
 	close(saved);
 }
+
+/*
+ * Found by fuzz_csv: a line that began with a whole chunk (64 KiB) of
+ * spaces lost them, as if they were a blank line: in TSV they are data.
+ * A blank line that long is still skipped and counted, and one longer
+ * than the record limit that turns out to be a record is refused.
+ */
+TEST(csv_long_run_of_leading_blanks)
+{
+	size_t n = 70000;
+	char *s = malloc(2 * n + 64);
+	struct tsm_input *in;
+	struct tsm_csv_reader *r;
+	struct tsm_record *rec;
+
+	/* Line 1: blanks only; line 2: blanks, then x<TAB>y. */
+	memset(s, ' ', n);
+	s[n] = '\n';
+	memset(s + n + 1, ' ', n);
+	memcpy(s + 2 * n + 1, "x\ty\n", 5);
+	for (int mode = 0; mode < 2; mode++) {
+		in = tsm_input_open(unit_tmpfile(s, 2 * n + 5));
+		r = tsm_csv_open(in, mode == 1, 0);
+		CHECK_INT_EQ(tsm_csv_next_record(r, &rec), 1);
+		CHECK_INT_EQ(rec->line, 2);
+		CHECK_INT_EQ(rec->rawlen, n + 3);
+		if (mode == 1) {
+			CHECK_INT_EQ(rec->nfields, 2);
+			CHECK_INT_EQ(rec->fields[0].len, n + 1);
+			CHECK(rec->fields[0].s[0] == ' ' &&
+			    rec->fields[0].s[n] == 'x');
+		} else {
+			CHECK_INT_EQ(rec->nfields, 1);
+			CHECK_STR_EQ(rec->fields[0].s, "x\ty");
+		}
+		CHECK_INT_EQ(tsm_csv_next_record(r, &rec), 0);
+		tsm_csv_close(r);
+		tsm_input_close(in);
+	}
+	/* Over the limit: the blanks count as part of the record. */
+	CHECK_STR_EQ(parse_file(s + n + 1, n + 4, true, 1000), "ERROR");
+	CHECK(strstr(errtext, "line 1: a record is longer than 1000 bytes") !=
+	    NULL);
+	/* Blank lines that long, then a record: skipped, counted. */
+	memcpy(s + 2 * n + 1, "\nz\n", 4);
+	CHECK_STR_EQ(parse_file(s, 2 * n + 4, true, 1000), "3:z\n");
+	free(s);
+}

@@ -200,6 +200,35 @@ TEST(num_parse_double_long)
 }
 
 /*
+ * Found by fuzz_num: 400 leading zeros and 18 digits were an int64 but
+ * not a double ("too long"), and 400 zeros and a 1 were a double by the
+ * fast path, which skipped the length check.  Both parsers now refuse
+ * any number of over 400 characters.
+ */
+TEST(num_length_limit_is_the_same_everywhere)
+{
+	char s[512];
+	const char *why;
+	double v;
+	int64_t i;
+
+	memset(s, '0', 420);
+	memcpy(s + 420 - 18, "304660300291386369", 18);
+	s[420] = '\0';
+	CHECK(!tsm_parse_int64(s, 420, &i, &why));
+	CHECK_STR_EQ(why, "is too long to be a number");
+	CHECK(!tsm_parse_double(s, 420, &v, &why));
+	CHECK_STR_EQ(why, "is too long to be a number");
+	memset(s, '0', 419);
+	s[419] = '1';
+	CHECK(!tsm_parse_double(s, 420, &v, &why));
+	CHECK_STR_EQ(why, "is too long to be a number");
+	CHECK(!tsm_parse_int64(s, 420, &i, &why));
+	CHECK(tsm_parse_int64(s + 20, 400, &i, &why) && i == 1);
+	CHECK(tsm_parse_double(s + 20, 400, &v, &why) && v == 1);
+}
+
+/*
  * The hand-written fast path must agree with strtod to the last bit on
  * every shape: random digits, points and exponents.
  */

@@ -287,3 +287,107 @@ TEST(out_write_error_epipe)
 	free(text);
 	text = NULL;
 }
+
+/*
+ * What has reached the memstream: flushing the FILE alone shows nothing
+ * of what the writer still holds.
+ */
+static size_t
+visible(void)
+{
+	fflush(mem);
+	return textlen;
+}
+
+/* tsm_writer_flush: what was given goes out at once, the csv header once. */
+TEST(out_flush_csv_and_json)
+{
+	static const char *const n[] = {"a", "b"};
+	const char *r1[] = {"1", "x"};
+	const char *r2[] = {"2", NULL};
+	struct tsm_writer *w = writer(TSM_FMT_CSV, true, 2, n, NULL);
+
+	CHECK(tsm_writer_row(w, r1, NULL));
+	CHECK_INT_EQ(visible(), 0);
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 8);
+	CHECK(text != NULL && memcmp(text, "a,b\n1,x\n", 8) == 0);
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 8);
+	CHECK(tsm_writer_row(w, r2, NULL));
+	CHECK_STR_EQ(finish(w), "a,b\n1,x\n2,\n");
+
+	/* Before any row: the header goes out, and only once. */
+	w = writer(TSM_FMT_TSV, true, 2, n, NULL);
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 4);
+	CHECK(tsm_writer_row(w, r2, NULL));
+	CHECK_STR_EQ(finish(w), "a\tb\n2\t\\N\n");
+
+	w = writer(TSM_FMT_JSON, true, 2, n, NULL);
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 0);
+	CHECK(tsm_writer_row(w, r1, NULL));
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 18);
+	CHECK_STR_EQ(finish(w), "{\"a\":\"1\",\"b\":\"x\"}\n");
+}
+
+/* A flushed table stops holding rows: its widths are those seen so far. */
+TEST(out_flush_table)
+{
+	static const char *const n[] = {"n", "name"};
+	static const enum tsm_coltype ty[] = {TSM_COL_NUMBER, TSM_COL_TEXT};
+	const char *r1[] = {"1", "ab"};
+	const char *r2[] = {"22", "wider"};
+	struct tsm_writer *w = writer(TSM_FMT_TABLE, true, 2, n, ty);
+
+	CHECK(tsm_writer_row(w, r1, NULL));
+	CHECK_INT_EQ(visible(), 0);
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 29);
+	CHECK(text != NULL &&
+	    memcmp(text, " n | name\n---+------\n 1 | ab\n", 29) == 0);
+	CHECK(tsm_writer_row(w, r2, NULL));
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 41);
+	CHECK_STR_EQ(finish(w),
+	    " n | name\n---+------\n 1 | ab\n 22 | wider\n(2 rows)\n");
+
+	/* Flushed before any row: the header, then rows as they come. */
+	w = writer(TSM_FMT_TABLE, true, 2, n, ty);
+	CHECK(tsm_writer_flush(w));
+	CHECK_INT_EQ(visible(), 21);
+	CHECK(tsm_writer_row(w, r1, NULL));
+	CHECK_STR_EQ(finish(w), " n | name\n---+------\n 1 | ab\n(1 row)\n");
+}
+
+/* A flush that cannot write says so, and the writer stays failed. */
+TEST(out_flush_write_error)
+{
+	static const char *const n[] = {"a"};
+	const char *r[] = {"x"};
+	struct sigaction ign, old;
+	struct tsm_writer *w;
+	int fds[2];
+	FILE *f;
+	const char *err;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	CHECK(pipe(fds) == 0);
+	close(fds[0]);
+	f = fdopen(fds[1], "w");
+	w = tsm_writer_new(f, TSM_FMT_CSV, true, 1, n, NULL);
+	unit_capture_begin();
+	CHECK(tsm_writer_row(w, r, NULL));
+	CHECK(!tsm_writer_flush(w));
+	CHECK(!tsm_writer_flush(w));
+	CHECK(!tsm_writer_row(w, r, NULL));
+	CHECK(!tsm_writer_end(w));
+	err = unit_capture_end();
+	CHECK_STR_EQ(err, "tsm: error: cannot write to the output: Broken pipe\n");
+	fclose(f);
+	sigaction(SIGPIPE, &old, NULL);
+}

@@ -643,5 +643,17 @@ TEST(timeparse_pg_to_iso)
 	CHECK_STR_EQ(pg("garbage"), "(0)");
 	CHECK_STR_EQ(pg(""), "(0)");
 	CHECK_STR_EQ(pg("Infinity"), "(0)");
+	/* The rewrite of the server's UTC form checks what it rewrites. */
+	CHECK_STR_EQ(pg("2024-02-29 23:59:59+00"), "2024-02-29T23:59:59Z");
+	CHECK_STR_EQ(pg("2023-02-29 00:00:00+00"), "(0)");
+	CHECK_STR_EQ(pg("1900-02-29 00:00:00+00"), "(0)");
+	CHECK_STR_EQ(pg("2000-02-29 00:00:00+00"), "2000-02-29T00:00:00Z");
+	CHECK_STR_EQ(pg("2024-04-31 00:00:00+00"), "(0)");
+	CHECK_STR_EQ(pg("2024-13-01 00:00:00+00"), "(0)");
+	CHECK_STR_EQ(pg("2024-03-01 24:00:00+00"), "(0)");
+	CHECK_STR_EQ(pg("2024-03-01 12:00:00.+00"), "(0)");
+	CHECK_STR_EQ(pg("2024-03-01 12:00:00.50+00"), "2024-03-01T12:00:00.5Z");
+	CHECK_STR_EQ(pg("2024-03-01 12:00:0x+00"), "(0)");
+	CHECK_STR_EQ(pg("0000-03-01 12:00:00+00"), "(0)");
 	CHECK_STR_EQ(pg("0001-01-01 00:00:00+01"), "(0)");
 }

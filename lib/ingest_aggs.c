@@ -1,0 +1,214 @@
+/*
+ * ingest_aggs.c: aggregates after a load.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cancel.h"
+#include "db.h"
+#include "ingest_aggs.h"
+#include "ingest_instr.h"
+#include "log.h"
+#include "schema.h"
+#include "timeparse.h"
+
+bool
+tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
+{
+	const char *params[1] = { kind };
+	char *sql = tsm_ingest_named_sql("ingest_aggregates.sql", schema);
+	PGresult *res;
+
+	if (sql == NULL)
+		return false;
+	res = tsm_query(conn, sql, 1, params);
+	free(sql);
+	if (res == NULL)
+		return false;
+	*any = atol(PQgetvalue(res, 0, 0)) > 0;
+	PQclear(res);
+	return true;
+}
+
+/* One refresh: the aggregate and its window, as text parameters. */
+struct refresh {
+	const char *p[3];
+};
+
+/* Says why a refresh failed; true if it was a missing privilege. */
+static bool
+refresh_failed(const char *kind, const struct refresh *rf, PGresult *r,
+    PGconn *c, const char *lo, const char *hi)
+{
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	char from[TSM_TIME_BUFSZ], to[TSM_TIME_BUFSZ];
+
+	if (tsm_pg_time_to_iso(rf->p[1], strlen(rf->p[1]), from) == 0)
+		snprintf(from, sizeof(from), "%s", rf->p[1]);
+	if (tsm_pg_time_to_iso(rf->p[2], strlen(rf->p[2]), to) == 0)
+		snprintf(to, sizeof(to), "%s", rf->p[2]);
+	if (state != NULL && strcmp(state, "42501") == 0) {
+		/* The aggregates have one owner: say it once. */
+		tsm_warning("could not refresh the continuous aggregates of %s "
+		    "for the rows loaded, from %s to %s: %s", kind, lo, hi,
+		    msg);
+		tsm_hint("the rows are loaded; until the owner of the "
+		    "aggregates "
+		    "refreshes them (tsm-compress refresh, or CALL "
+		    "refresh_continuous_aggregate), they may miss rows older "
+		    "than their watermarks");
+		return true;
+	}
+	tsm_warning("could not refresh %s from %s to %s: %s", rf->p[0], from,
+	    to, msg ? msg : PQerrorMessage(c));
+	return false;
+}
+
+bool
+tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
+    const char *password, int nconn, const char *ext, const char *version,
+    const char *kind, int64_t lo, int64_t hi)
+{
+	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ], err[256];
+	const char *params[3] = { kind, slo, shi };
+	PGconn *conns[TSM_AGGS_MAXCONN];
+	int busy[TSM_AGGS_MAXCONN];
+	struct refresh *rf = NULL;
+	char *sql, *call, *e;
+	PGresult *res;
+	int n, next = 0, active = 0, k = 1;
+	bool ok = true, denied = false;
+
+	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", co->schema);
+	e = tsm_quote_ident(ext);
+	if (sql == NULL || e == NULL) {
+		free(sql);
+		free(e);
+		return false;
+	}
+	/*
+	 * From 2.28 a manual refresh goes in batches of 10 buckets, one
+	 * transaction each, like the policies: a year of 5-minute buckets
+	 * then takes ten thousand transactions.  A load refreshes once, in
+	 * one pass, as earlier releases always did.
+	 */
+	if (asprintf(&call, "CALL %s.refresh_continuous_aggregate("
+	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", e,
+	    tsm_version_cmp(version, "2.28.0") >= 0 ?
+	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "") < 0) {
+		free(sql);
+		free(e);
+		tsm_error("out of memory");
+		return false;
+	}
+	free(e);
+	tsm_format_time(lo, slo);
+	tsm_format_time(hi, shi);
+	res = tsm_query(conn, sql, 3, params);
+	free(sql);
+	if (res == NULL) {
+		free(call);
+		return false;
+	}
+	n = PQntuples(res);
+	rf = calloc((size_t)n + 1, sizeof(*rf));
+	if (rf == NULL) {
+		PQclear(res);
+		free(call);
+		tsm_error("out of memory");
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < 3; j++)
+			rf[i].p[j] = PQgetvalue(res, i, j);
+
+	/*
+	 * Each refresh reads and writes on its own: with a connection each,
+	 * they share the server's CPUs, where one after the other they would
+	 * leave all but one idle.
+	 */
+	conns[0] = conn;
+	busy[0] = -1;
+	if (nconn > TSM_AGGS_MAXCONN)
+		nconn = TSM_AGGS_MAXCONN;
+	while (k < nconn && k < n) {
+		conns[k] = tsm_connect_extra(co, password, err, sizeof(err));
+		if (conns[k] == NULL)
+			break;	/* fewer at once, then */
+		PQclear(PQexec(conns[k], "SET jit = off"));
+		busy[k++] = -1;
+	}
+	while ((next < n && !denied) || active > 0) {
+		struct pollfd pfd[TSM_AGGS_MAXCONN];
+
+		for (int c = 0; c < k; c++) {
+			if (busy[c] >= 0 || next >= n || denied)
+				continue;
+			if (PQsendQueryParams(conns[c], call, 3, NULL,
+			    rf[next].p,
+			    NULL, NULL, 0) != 1) {
+				tsm_warning("could not refresh %s: %s",
+				    rf[next].p[0], PQerrorMessage(conns[c]));
+				ok = false;
+				next++;
+				continue;
+			}
+			busy[c] = next++;
+			active++;
+		}
+		if (active == 0)
+			break;
+		for (int c = 0; c < k; c++) {
+			pfd[c].fd = PQsocket(conns[c]);
+			pfd[c].events = busy[c] >= 0 ? POLLIN : 0;
+			pfd[c].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)k, 100) < 0 && errno != EINTR)
+			break;
+		if (tsm_interrupted) {
+			for (int c = 0; c < k; c++) {
+				PGcancel *pc = busy[c] >= 0 ?
+				    PQgetCancel(conns[c]) : NULL;
+
+				if (pc != NULL) {
+					(void)PQcancel(pc, err, sizeof(err));
+					PQfreeCancel(pc);
+				}
+			}
+		}
+		for (int c = 0; c < k; c++) {
+			PGresult *r;
+
+			if (busy[c] < 0 || (pfd[c].revents == 0 &&
+			    !tsm_interrupted))
+				continue;
+			if (PQconsumeInput(conns[c]) == 0 ||
+			    !PQisBusy(conns[c])) {
+				while ((r = PQgetResult(conns[c])) != NULL) {
+					if (PQresultStatus(r) !=
+					    PGRES_COMMAND_OK) {
+						ok = false;
+						if (!denied &&
+						    refresh_failed(kind,
+						    &rf[busy[c]], r, conns[c],
+						    slo, shi))
+							denied = true;
+					}
+					PQclear(r);
+				}
+				busy[c] = -1;
+				active--;
+			}
+		}
+	}
+	for (int c = 1; c < k; c++)
+		PQfinish(conns[c]);
+	free(rf);
+	PQclear(res);
+	free(call);
+	return ok;
+}

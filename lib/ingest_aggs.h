@@ -1,0 +1,39 @@
+/*
+ * ingest_aggs.h: aggregates kept current after a load.
+ *
+ * Native rollups are refreshed by each batch, in its transaction (see
+ * ingest_db.h); this module says whether a kind has any.  On TimescaleDB
+ * a refresh cannot run inside a transaction, so it runs once after the
+ * last commit, over the range the load changed, for the part of it that
+ * real-time aggregation does not already show (sql/
+ * ingest_refresh_windows.sql).  Refreshing needs the aggregate's owner:
+ * a role that may only write (tsm-init --roles) gets a warning that says
+ * what the owner must run.
+ */
+#ifndef TSM_INGEST_AGGS_H
+#define TSM_INGEST_AGGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+
+#include "conn.h"
+
+/* Whether kind has aggregates; false after reporting an error. */
+bool tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind,
+    bool *any);
+
+#define TSM_AGGS_MAXCONN 8
+
+/*
+ * Refreshes the continuous aggregates of kind over [lo, hi] (microseconds
+ * since 1970) where they need it, up to nconn at once (conn and more
+ * connections made like it with co and password).  ext is TimescaleDB's
+ * schema, version its release ("2.28.3").  Returns false if any refresh
+ * failed (each reported as a warning; a missing privilege once).
+ */
+bool tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
+    const char *password, int nconn, const char *ext, const char *version,
+    const char *kind, int64_t lo, int64_t hi);
+
+#endif

@@ -1,0 +1,382 @@
+/*
+ * moves.c: the klines and table commands of tsm-migrate: finding what to
+ * move, moving it table by table, verifying, then the views, the drops
+ * and the aggregates.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cancel.h"
+#include "db.h"
+#include "instrument.h"
+#include "legacy.h"
+#include "log.h"
+#include "moves.h"
+#include "schema.h"
+#include "tablemap.h"
+#include "tablemove.h"
+
+/* Connects for klines and table: the schema state and TimescaleDB's. */
+static PGconn *
+connect_move(const struct tsm_conn_opts *co, struct tsm_schema_state *st,
+    struct tsm_server *srv, int *status)
+{
+	PGconn *conn = tsm_connect(co);
+
+	if (conn == NULL) {
+		*status = TSM_EXIT_CONNECT;
+		return NULL;
+	}
+	if (!tsm_schema_require(conn, co->schema, st) ||
+	    !tsm_server_probe(conn, srv)) {
+		*status = tsm_exit_status(conn);
+		tsm_disconnect(conn);
+		return NULL;
+	}
+	if (PQserverVersion(conn) < 140000) {
+		tsm_error("moving tables in batches needs PostgreSQL 14 or "
+		    "later");
+		*status = TSM_EXIT_FAIL;
+		tsm_disconnect(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+/* Says how a move went; false when it is not verified. */
+static bool
+report_move(const struct tsm_move *m, const struct tsm_move_result *r,
+    const char *what)
+{
+	if (!r->verified) {
+		tsm_error("%s: %lld of its %lld rows %s no row in %s: not "
+		    "verified", m->label, r->missing, r->source_rows,
+		    r->missing == 1 ? "has" : "have", what);
+		tsm_hint("did the table change during the move? run the same "
+		    "command again; nothing is dropped or replaced until the "
+		    "counts agree");
+		return false;
+	}
+	tsm_info("%s: %lld rows, %lld inserted%s into %s; verified: every row "
+	    "is there", m->label, r->source_rows, r->inserted,
+	    r->resumed ? " (resumed)" : "", what);
+	return true;
+}
+
+/* --no-refresh: says what the aggregates do not show yet, and how. */
+static void
+note_no_refresh(const struct tsm_schema_state *st, const char *schema,
+    const char *kind, const char *lo, const char *hi)
+{
+	if (lo[0] == '\0')
+		return;
+	tsm_info("the aggregates of %s do not show the rows from %s to %s "
+	    "yet (--no-refresh)", kind, lo, hi);
+	if (st->backend == TSM_BACKEND_NATIVE)
+		tsm_hint("the ranges are logged in %s.invalidations: SELECT "
+		    "%s.refresh_invalidated('%s') brings the rollups up to "
+		    "date", schema, schema, kind);
+	else
+		tsm_hint("CALL refresh_continuous_aggregate() on each "
+		    "continuous aggregate of %s over that range", kind);
+}
+
+/* A range of time moved for one candle interval, for the aggregates. */
+struct range {
+	char tf[16];
+	char lo[40], hi[40];
+};
+
+static void
+widen(struct range *rg, int *n, const char *tf, const char *lo,
+    const char *hi)
+{
+	int i;
+
+	if (lo[0] == '\0')
+		return;
+	for (i = 0; i < *n && strcmp(rg[i].tf, tf) != 0; i++)
+		;
+	if (i == *n) {
+		snprintf(rg[i].tf, sizeof(rg[i].tf), "%s", tf);
+		snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", lo);
+		snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", hi);
+		(*n)++;
+		return;
+	}
+	/* The server writes UTC times alike: text order is time order. */
+	if (strcmp(lo, rg[i].lo) < 0)
+		snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", lo);
+	if (strcmp(hi, rg[i].hi) > 0)
+		snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", hi);
+}
+
+/* klines --dry-run: the tables and what they would become. */
+static bool
+print_klines_plan(PGconn *conn, const struct tsm_moves_opts *a,
+    const struct tsm_legacy_table *t, int n)
+{
+	static const char *const names[] = { "table", "exchange", "symbol",
+		"interval", "rows_estimate", "view", "drop" };
+	static const enum tsm_coltype types[] = { TSM_COL_TEXT, TSM_COL_TEXT,
+		TSM_COL_TEXT, TSM_COL_TEXT, TSM_COL_NUMBER, TSM_COL_BOOL,
+		TSM_COL_BOOL };
+	struct tsm_writer *w = tsm_writer_new(stdout, a->format, a->header, 7,
+	    names, types);
+	bool ok = w != NULL;
+
+	for (int i = 0; ok && i < n; i++) {
+		char label[160], est[32] = "";
+		const char *p[2] = { t[i].schema, t[i].name };
+		const char *vals[7];
+		PGresult *res = tsm_query(conn, "SELECT greatest(c.reltuples, "
+		    "0)::bigint FROM pg_catalog.pg_class c JOIN "
+		    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		    "WHERE n.nspname = $1 AND c.relname = $2", 2, p);
+
+		if (res == NULL) {
+			ok = false;
+			break;
+		}
+		if (PQntuples(res) == 1)
+			snprintf(est, sizeof(est), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		snprintf(label, sizeof(label), "%s.%s", t[i].schema, t[i].name);
+		vals[0] = label;
+		vals[1] = t[i].exchange;
+		vals[2] = t[i].symbol;
+		vals[3] = t[i].tf.code;
+		vals[4] = est;
+		vals[5] = a->create_views ? "true" : "false";
+		vals[6] = a->drop_source ? "true" : "false";
+		ok = tsm_writer_row(w, vals, NULL);
+	}
+	if (w != NULL && !tsm_writer_end(w))
+		ok = false;
+	return ok;
+}
+
+int
+tsm_migrate_klines(const struct tsm_conn_opts *co,
+    const struct tsm_moves_opts *a)
+{
+	struct tsm_schema_state st;
+	struct tsm_server srv;
+	struct tsm_legacy_table *t = NULL;
+	struct tsm_move_opts mo;
+	struct range *ranges = NULL;
+	int n = 0, nranges = 0, status = TSM_EXIT_OK, failed = 0;
+	const char *schema = a->source_schema ? a->source_schema : "public";
+	const char *pattern = a->tables ? a->tables : "%\\_kline\\_%";
+	PGconn *conn;
+
+	tsm_cancel_init();
+	conn = connect_move(co, &st, &srv, &status);
+	if (conn == NULL)
+		return status;
+	if (!tsm_legacy_find(conn, schema, pattern, &t, &n)) {
+		status = tsm_exit_status(conn);
+		goto out;
+	}
+	for (int i = 0; a->create_views && i < n; i++)
+		if (!tsm_legacy_view_possible(conn, &t[i])) {
+			status = tsm_exit_status(conn);
+			goto out;
+		}
+	if (a->dry_run) {
+		if (!print_klines_plan(conn, a, t, n))
+			status = tsm_exit_status(conn);
+		else
+			tsm_info("dry run: %d table%s would be moved; "
+			    "nothing was changed", n, n == 1 ? "" : "s");
+		goto out;
+	}
+	ranges = calloc((size_t)n, sizeof(*ranges));
+	if (ranges == NULL) {
+		tsm_error("out of memory");
+		status = TSM_EXIT_FAIL;
+		goto out;
+	}
+	memset(&mo, 0, sizeof(mo));
+	mo.schema = co->schema;
+	mo.batch_rows = a->batch;
+	mo.progress = a->progress;
+	mo.refresh = a->refresh;
+	mo.st = &st;
+	mo.tsdb_schema = srv.tsdb_schema;
+	for (int i = 0; i < n && !tsm_interrupted; i++) {
+		struct tsm_move m;
+		struct tsm_move_result r;
+		int iid;
+		char what[200];
+
+		memset(&m, 0, sizeof(m));
+		if (!tsm_instrument_id(conn, co->schema, t[i].exchange,
+		    t[i].symbol, true, &iid) ||
+		    !tsm_legacy_move(&t[i], iid, &m) ||
+		    !tsm_move_target(conn, co->schema, &m) ||
+		    !tsm_move_run(conn, &mo, &m, &r)) {
+			tsm_move_free(&m);
+			status = tsm_exit_status(conn);
+			failed++;
+			if (PQstatus(conn) != CONNECTION_OK || tsm_interrupted)
+				break;
+			continue;
+		}
+		snprintf(what, sizeof(what), "%s.candles (%s %s %s)",
+		    co->schema, t[i].exchange, t[i].symbol, t[i].tf.code);
+		widen(ranges, &nranges, t[i].tf.code, r.lo, r.hi);
+		if (!report_move(&m, &r, what)) {
+			tsm_move_free(&m);
+			status = TSM_EXIT_FAIL;
+			failed++;
+			continue;
+		}
+		tsm_move_free(&m);
+		if (a->create_views) {
+			if (!tsm_legacy_create_view(conn, co->schema, &t[i],
+			    iid)) {
+				status = tsm_exit_status(conn);
+				failed++;
+				continue;
+			}
+			tsm_info("%s.%s is now a view over %s.candles; the old "
+			    "table is %s.%s_legacy", t[i].schema, t[i].name,
+			    co->schema, t[i].schema, t[i].name);
+		}
+		if (a->drop_source) {
+			if (!tsm_legacy_drop(conn, &t[i], a->create_views)) {
+				status = tsm_exit_status(conn);
+				failed++;
+				continue;
+			}
+			tsm_info("%s.%s%s dropped", t[i].schema, t[i].name,
+			    a->create_views ? "_legacy" : "");
+		}
+	}
+	for (int i = 0; a->refresh && i < nranges && !tsm_interrupted &&
+	    PQstatus(conn) == CONNECTION_OK; i++)
+		if (!tsm_move_refresh_caggs(conn, &mo, "candles", ranges[i].tf,
+		    ranges[i].lo, ranges[i].hi))
+			status = tsm_exit_status(conn);
+	for (int i = 0; !a->refresh && i < nranges; i++)
+		note_no_refresh(&st, co->schema, "candles", ranges[i].lo,
+		    ranges[i].hi);
+	if (tsm_interrupted)
+		status = TSM_EXIT_INTERRUPTED;
+	else if (failed > 0)
+		tsm_info("%d of %d tables failed", failed, n);
+out:
+	free(ranges);
+	free(t);
+	tsm_disconnect(conn);
+	return status;
+}
+
+int
+tsm_migrate_table(const struct tsm_conn_opts *co,
+    const struct tsm_moves_opts *a)
+{
+	struct tsm_schema_state st;
+	struct tsm_server srv;
+	struct tsm_tablemap_opts to;
+	struct tsm_move m;
+	struct tsm_move_opts mo;
+	struct tsm_move_result r;
+	char what[200];
+	int status = TSM_EXIT_OK;
+	PGconn *conn;
+
+	memset(&to, 0, sizeof(to));
+	tsm_cancel_init();
+	conn = connect_move(co, &st, &srv, &status);
+	if (conn == NULL)
+		return status;
+	to.schema = co->schema;
+	to.source = a->source;
+	to.kind = a->kind;
+	to.maps = a->maps;
+	to.nmaps = a->nmaps;
+	to.exchange = a->exchange;
+	to.symbol = a->symbol;
+	to.interval = a->interval;
+	to.tz = a->tz;
+	to.unit = a->unit;
+	memset(&m, 0, sizeof(m));
+	if (a->dry_run) {
+		/* The instrument would be made: look, do not touch. */
+		bool ok = tsm_command(conn, "BEGIN", 0, NULL) &&
+		    tsm_tablemap_build(conn, &to, &m);
+
+		PQclear(PQexec(conn, "ROLLBACK"));
+		if (ok) {
+			static const char *const names[] = { "column",
+				"value" };
+			static const enum tsm_coltype types[] = { TSM_COL_TEXT,
+				TSM_COL_TEXT };
+			struct tsm_writer *w = tsm_writer_new(stdout, a->format,
+			    a->header, 2, names, types);
+
+			ok = w != NULL;
+			for (int i = 0; ok && i < m.ncols; i++) {
+				const char *vals[2] = { m.cols[i].target,
+				    m.cols[i].expr };
+
+				ok = tsm_writer_row(w, vals, NULL);
+			}
+			if (w != NULL && !tsm_writer_end(w))
+				ok = false;
+		}
+		status = ok ? TSM_EXIT_OK : tsm_exit_status(conn);
+		if (ok)
+			tsm_info("dry run: %s would be moved into %s.%s; "
+			    "nothing was changed", m.label, co->schema,
+			    m.table);
+		goto out;
+	}
+	if (!tsm_tablemap_build(conn, &to, &m)) {
+		status = tsm_exit_status(conn);
+		goto out;
+	}
+	memset(&mo, 0, sizeof(mo));
+	mo.schema = co->schema;
+	mo.batch_rows = a->batch;
+	mo.progress = a->progress;
+	mo.refresh = a->refresh;
+	mo.st = &st;
+	mo.tsdb_schema = srv.tsdb_schema;
+	if (!tsm_move_run(conn, &mo, &m, &r)) {
+		status = tsm_exit_status(conn);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "%s.%s", co->schema, m.table);
+	if (!report_move(&m, &r, what)) {
+		status = TSM_EXIT_FAIL;
+		goto out;
+	}
+	if (!a->refresh)
+		note_no_refresh(&st, co->schema, m.kind, r.lo, r.hi);
+	else if (!tsm_move_refresh_caggs(conn, &mo, m.kind,
+	    m.timeframe[0] ? m.timeframe : NULL, r.lo, r.hi)) {
+		status = tsm_exit_status(conn);
+		goto out;
+	}
+	if (a->drop_source) {
+		char sql[300];
+
+		snprintf(sql, sizeof(sql), "DROP TABLE %s", m.source);
+		if (!tsm_command(conn, sql, 0, NULL)) {
+			tsm_hint("the rows of %s are in %s; drop it yourself "
+			    "once nothing needs it", m.label, what);
+			status = tsm_exit_status(conn);
+			goto out;
+		}
+		tsm_info("%s dropped", m.label);
+	}
+out:
+	tsm_move_free(&m);
+	tsm_disconnect(conn);
+	return status;
+}
+

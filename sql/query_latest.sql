@@ -1,0 +1,58 @@
+-- query_latest.sql: the newest price of each instrument of $1: the close
+-- of its newest candle of any stored interval, or its newest trade tick
+-- when that is as new or newer.  Only data in [$2, $4) is looked at:
+-- tsm-query asks for the last day first (to a day past now, not into the
+-- empty partitions made ahead for the weeks to come) and widens the
+-- window for the instruments not found, so that each instrument costs an
+-- index probe or two in the newest partition instead of one in every
+-- partition.  Instruments with nothing in the window are left out.
+-- stale is true when the newest data is older than $3 (NULL: never).
+--
+-- The stored intervals of an instrument are found by a loose index scan
+-- of the primary key backwards: each step lands on the newest candle of
+-- the next interval.
+SELECT u.id,
+	CASE WHEN t.time >= c.time OR c.time IS NULL THEN 'ticks'
+	    ELSE c.timeframe END AS source,
+	CASE WHEN t.time >= c.time OR c.time IS NULL THEN t.time
+	    ELSE c.time END AS time,
+	CASE WHEN t.time >= c.time OR c.time IS NULL THEN t.price
+	    ELSE c.close END AS price,
+	pg_catalog.date_trunc('second', pg_catalog.statement_timestamp()
+	    - greatest(t.time, c.time)) AS age,
+	coalesce(greatest(t.time, c.time) < pg_catalog.statement_timestamp()
+	    - $3::interval, false) AS stale
+FROM pg_catalog.unnest($1::integer[]) AS u (id)
+LEFT JOIN LATERAL (
+	WITH RECURSIVE tf AS (
+		(SELECT x.timeframe, x.time, x.close
+		FROM :"schema".candles x
+		WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
+		    AND x.time < $4::timestamptz
+		ORDER BY x.timeframe DESC, x.time DESC
+		LIMIT 1)
+		UNION ALL
+		SELECT y.timeframe, y.time, y.close
+		FROM tf CROSS JOIN LATERAL (
+			SELECT x.timeframe, x.time, x.close
+			FROM :"schema".candles x
+			WHERE x.instrument_id = u.id AND x.timeframe < tf.timeframe
+			    AND x.time >= $2::timestamptz
+			    AND x.time < $4::timestamptz
+			ORDER BY x.timeframe DESC, x.time DESC
+			LIMIT 1) AS y
+	)
+	SELECT tf.timeframe, tf.time, tf.close
+	FROM tf
+	ORDER BY tf.time DESC, tf.timeframe
+	LIMIT 1
+) AS c ON true
+LEFT JOIN LATERAL (
+	SELECT x.time, x.price
+	FROM :"schema".ticks x
+	WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
+	    AND x.time < $4::timestamptz
+	ORDER BY x.time DESC, x.trade_id DESC
+	LIMIT 1
+) AS t ON true
+WHERE c.time IS NOT NULL OR t.time IS NOT NULL;

@@ -1,0 +1,45 @@
+-- query_summary.sql: per instrument and stored interval, the candles
+-- there are, the first and last, and how many are missing between them
+-- (the bars the interval puts from the first to the last, less those
+-- there are); ticks as interval "ticks".  $1 instrument ids (NULL: all).
+WITH c AS (
+	SELECT instrument_id, timeframe, count(*) AS rows, min(time) AS first,
+	    max(time) AS last
+	FROM :"schema".candles
+	WHERE $1::integer[] IS NULL OR instrument_id = ANY ($1::integer[])
+	GROUP BY instrument_id, timeframe
+), t AS (
+	SELECT instrument_id, 'ticks'::text AS timeframe, count(*) AS rows,
+	    min(time) AS first, max(time) AS last
+	FROM :"schema".ticks
+	WHERE $1::integer[] IS NULL OR instrument_id = ANY ($1::integer[])
+	GROUP BY instrument_id
+), u AS (
+	SELECT c.*,
+	    pg_catalog.substring(c.timeframe, '^[0-9]+')::bigint AS n,
+	    pg_catalog.right(c.timeframe, 1) AS unit
+	FROM c
+)
+SELECT i.exchange, i.symbol, s.timeframe AS interval, s.rows, s.first,
+	s.last, s.missing
+FROM (
+	SELECT u.instrument_id, u.timeframe, u.rows, u.first, u.last,
+	    CASE WHEN u.unit = 'M' THEN
+		((pg_catalog.date_part('year', u.last)
+		- pg_catalog.date_part('year', u.first)) * 12
+		+ pg_catalog.date_part('month', u.last)
+		- pg_catalog.date_part('month', u.first))::bigint / u.n + 1
+	    ELSE
+		pg_catalog.floor(pg_catalog.date_part('epoch', u.last - u.first)
+		/ (u.n * CASE u.unit WHEN 'm' THEN 60 WHEN 'h' THEN 3600
+		    WHEN 'd' THEN 86400 ELSE 604800 END))::bigint + 1
+	    END - u.rows AS missing,
+	    CASE u.unit WHEN 'm' THEN 60 WHEN 'h' THEN 3600 WHEN 'd' THEN 86400
+		WHEN 'w' THEN 604800 ELSE 2629746 END * u.n AS len
+	FROM u
+	UNION ALL
+	SELECT t.instrument_id, t.timeframe, t.rows, t.first, t.last, NULL, 0
+	FROM t
+) AS s
+JOIN :"schema".instruments i ON i.id = s.instrument_id
+ORDER BY i.exchange, i.symbol, i.kind, s.len, s.timeframe;
