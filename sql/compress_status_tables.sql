@@ -1,0 +1,80 @@
+-- compress_status_tables.sql: tsm-compress status, per series table: its
+-- chunks (partitions) in all and compressed, the size before and after
+-- compression, the share saved, the oldest and newest data.
+--
+-- $1 text[]: the kinds to show, NULL for all.  Before and after count the
+-- chunks left uncompressed at their size now (measured) and the
+-- compressed ones at the sizes recorded when they were compressed
+-- (TimescaleDB's catalog, or compressed_partitions), so that the cost
+-- does not grow with the number of compressed chunks beyond one catalog
+-- row each.  oldest and newest look into the first and last chunks only,
+-- of kinds that have chunks (OFFSET 0 keeps that condition in front of
+-- the function, which would otherwise run for every kind).
+WITH k AS (
+	SELECT s.kind, s.table_name, s.chunk_interval, s.compress_after,
+	    s.retention
+	FROM :"schema".series s
+	WHERE $1::text[] IS NULL OR s.kind = ANY ($1::text[])
+\if :timescaledb
+), z AS MATERIALIZED (
+	-- The recorded sizes, hashed once rather than probed per chunk.
+	SELECT cs.chunk_id, cs.uncompressed_heap_size + cs.uncompressed_toast_size
+	    + cs.uncompressed_index_size AS before, cs.compressed_heap_size
+	    + cs.compressed_toast_size + cs.compressed_index_size AS after
+	FROM _timescaledb_catalog.compression_chunk_size cs
+\endif
+), c AS (
+\if :timescaledb
+	SELECT k.kind, pg_catalog.count(*) AS chunks,
+	    pg_catalog.count(*) FILTER (WHERE ch.status & 1 <> 0) AS compressed,
+	    pg_catalog.sum(CASE WHEN ch.status & 1 = 0 OR ch.status & 8 <> 0
+		THEN pg_catalog.pg_total_relation_size(pg_catalog.format('%I.%I',
+		    ch.schema_name, ch.table_name)::regclass) ELSE 0 END) AS hot,
+	    pg_catalog.sum(z.before) FILTER (WHERE ch.status & 1 <> 0)
+		AS cbefore,
+	    pg_catalog.sum(z.after) FILTER (WHERE ch.status & 1 <> 0) AS cafter
+	FROM k
+	JOIN _timescaledb_catalog.hypertable h ON h.schema_name = :'schema'
+	    AND h.table_name = k.table_name
+	JOIN _timescaledb_catalog.chunk ch ON ch.hypertable_id = h.id
+\if :tsdb_dropped
+	    AND NOT ch.dropped
+\endif
+	LEFT JOIN z ON z.chunk_id = ch.id
+	GROUP BY k.kind
+\else
+	SELECT k.kind, pg_catalog.count(*) AS chunks,
+	    pg_catalog.count(cp.partition) AS compressed,
+	    pg_catalog.sum(CASE WHEN cp.partition IS NULL
+		THEN pg_catalog.pg_total_relation_size(i.inhrelid) ELSE 0 END)
+		AS hot,
+	    pg_catalog.sum(cp.bytes_before) AS cbefore,
+	    pg_catalog.sum(cp.bytes_after) AS cafter
+	FROM k
+	JOIN pg_catalog.pg_class p ON p.relname = k.table_name
+	    AND p.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n
+		WHERE n.nspname = :'schema')
+	JOIN pg_catalog.pg_inherits i ON i.inhparent = p.oid
+	JOIN pg_catalog.pg_class pc ON pc.oid = i.inhrelid
+	LEFT JOIN :"schema".compressed_partitions cp ON cp.kind = k.kind
+	    AND cp.partition = pc.relname
+	GROUP BY k.kind
+\endif
+)
+SELECT k.kind, k.table_name AS "table", coalesce(c.chunks, 0)
+	AS chunks, coalesce(c.compressed, 0) AS compressed,
+	pg_catalog.pg_size_pretty(coalesce(c.hot, 0)
+	    + coalesce(c.cbefore, 0)) AS before,
+	pg_catalog.pg_size_pretty(coalesce(c.hot, 0)
+	    + coalesce(c.cafter, 0)) AS after,
+	CASE WHEN c.cbefore > 0 THEN pg_catalog.round(100 * (1
+	    - (c.hot + c.cafter)::numeric / (c.hot + c.cbefore)), 1) END
+	    AS saved_pct,
+	CASE WHEN c.cbefore > 0 THEN pg_catalog.round(100 * (1
+	    - c.cafter::numeric / c.cbefore), 1) END AS chunk_saved_pct,
+	e.oldest, e.newest, k.chunk_interval, k.compress_after, k.retention
+FROM k
+LEFT JOIN c ON c.kind = k.kind
+LEFT JOIN LATERAL (SELECT * FROM :"schema".series_extent(k.kind)
+	WHERE c.chunks > 0 OFFSET 0) e ON true
+ORDER BY k.kind;
