@@ -1,4 +1,4 @@
--- 005_compress.sql: the storage life cycle of tsm-compress.
+-- 006_compress.sql: the storage life cycle of tsm-compress.
 --
 -- On both backends every series gets two names that read all of its rows,
 -- compressed or not, with ordinary SQL:
