@@ -465,7 +465,8 @@ hull_find(struct tsm_hull *h, const struct tsm_batch *b, int g,
 	for (i = grp->hash & (h->cap - 1); h->e[i].key != NULL;
 	    i = (i + 1) & (h->cap - 1))
 		if (h->e[i].hash == grp->hash && h->e[i].klen == key->len &&
-		    memcmp(h->e[i].key, key->data, key->len) == 0)
+		    (key->len == 0 || memcmp(h->e[i].key, key->data,
+		    key->len) == 0))
 			break;
 	*slot = i;
 	return &h->e[i];
@@ -517,7 +518,8 @@ tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 			ok = false;
 			break;
 		}
-		memcpy(e->key, key.data, key.len);
+		if (key.len > 0)
+			memcpy(e->key, key.data, key.len);
 		e->klen = key.len;
 		e->hash = grp->hash;
 		e->tlo = grp->tlo;

@@ -49,6 +49,8 @@ void tsm_copybuf_free(struct tsm_copybuf *b);
 static inline void
 tsm_copybuf_add(struct tsm_copybuf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (b->len + n > b->cap && !tsm_copybuf_reserve(b, n))
 		return;
 	memcpy(b->data + b->len, p, n);
