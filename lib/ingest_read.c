@@ -198,6 +198,13 @@ tsm_run_read_input(struct run *r, struct tsm_csv_reader *rd,
 			if (o->follow && !rec->terminated) {
 				char where[512], msg[1024];
 
+				/*
+				 * The writer stopped mid-row.  The rows before
+				 * it are whole, and which batch they are in
+				 * depends only on when they came: commit them.
+				 */
+				if (r->batch->nrows > 0 && !tsm_run_dispatch(r))
+					return false;
 				tsm_ingest_where(name, rec->line, where,
 				    sizeof(where));
 				snprintf(msg, sizeof(msg),
