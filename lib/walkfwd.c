@@ -60,8 +60,10 @@ push_trades(struct tsm_bt_result *all, const struct tsm_bt_result *r)
 		all->trades = p;
 		all->cap = cap;
 	}
-	memcpy(all->trades + all->ntrades, r->trades,
-	    r->ntrades * sizeof(*r->trades));
+	/* A window without trades may have no array: memcpy wants one. */
+	if (r->ntrades > 0)
+		memcpy(all->trades + all->ntrades, r->trades,
+		    r->ntrades * sizeof(*r->trades));
 	all->ntrades += r->ntrades;
 	all->nclosed += r->nclosed;
 	all->refused += r->refused;
