@@ -135,6 +135,13 @@ tsm_optimize(struct tsm_indcache *ic, const struct tsm_run_opts *o,
 			} else if (pids[j] == 0) {
 				struct tsm_indcache mine = *ic;
 
+				/*
+				 * The worker's copy of the parent's list: it
+				 * needs none of it, and valgrind checks every
+				 * process at its exit, _exit included.
+				 */
+				free(pids);
+
 				/* The parent's arrays stay; new ones are
 				 * this worker's, within its budget. */
 				mine.budget = WORKER_BUDGET + mine.bytes;
