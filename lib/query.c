@@ -64,6 +64,108 @@ tsm_q_text_array(const char *const *items, int n)
 	return arr;
 }
 
+/*
+ * What a fresh connection must learn: whether the role may use the schema
+ * and read the tables (a table that is not there is left to the query
+ * that needs it), and where TimescaleDB is; tail, when given, adds the
+ * schema's version and backend.  JIT is off for the session: the queries
+ * here are short or streamed, and compiling them costs more than it
+ * saves (it doubled latest across a thousand instruments).
+ */
+static char *
+open_sql(const char *tail)
+{
+	static const char head[] =
+	    "SELECT n.oid IS NULL OR"
+	    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE'),"
+	    "       current_user, pg_catalog.quote_ident($1),"
+	    "       (SELECT x.nspname FROM pg_catalog.pg_extension e"
+	    "        JOIN pg_catalog.pg_namespace x ON x.oid = e.extnamespace"
+	    "        WHERE e.extname = 'timescaledb'),"
+	    "       pg_catalog.set_config('jit', 'off', false),"
+	    "       lack.name, lack.kind%s"
+	    " FROM (SELECT) AS one"
+	    " LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1"
+	    " LEFT JOIN LATERAL ("
+	    "   SELECT pg_catalog.format('%%I.%%I', $1, u.t) AS name,"
+	    "          CASE c.relkind WHEN 'v' THEN 'view'"
+	    "          WHEN 'm' THEN 'materialized view' ELSE 'table' END"
+	    "          AS kind"
+	    "   FROM pg_catalog.unnest($2::text[]) WITH ORDINALITY AS u (t, k)"
+	    "   JOIN pg_catalog.pg_class c ON c.relname = u.t"
+	    "        AND c.relnamespace = n.oid"
+	    "   WHERE NOT pg_catalog.has_table_privilege(c.oid, 'SELECT')"
+	    "   ORDER BY u.k LIMIT 1) AS lack ON true";
+	size_t n = sizeof(head) + strlen(tail);
+	char *sql = malloc(n);
+
+	if (sql != NULL)
+		snprintf(sql, n, head, tail);
+	return sql;
+}
+
+/* Reports what the access columns of open_sql's row say is lacking. */
+static bool
+access_ok(struct tsm_qctx *q, const PGresult *res)
+{
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		report_grant(q, PQgetvalue(res, 0, 1), "USAGE", "schema",
+		    PQgetvalue(res, 0, 2));
+		return false;
+	}
+	if (!PQgetisnull(res, 0, 5)) {
+		report_grant(q, PQgetvalue(res, 0, 1), "SELECT",
+		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 5));
+		return false;
+	}
+	snprintf(q->ext, sizeof(q->ext), "%s", PQgetvalue(res, 0, 3));
+	return true;
+}
+
+/*
+ * The common case in one round trip: the access checks together with the
+ * schema's version and backend.  1 when all is well (q->ext and
+ * q->backend set), 0 when anything is amiss (the statement failed: no
+ * schema, no tables, no grant; or the version is not this build's): the
+ * caller then looks step by step and says what is wrong.  -1 after
+ * reporting a lacking grant.
+ */
+static int
+open_fast(struct tsm_qctx *q, const char *const *params)
+{
+	char *qs = tsm_quote_ident(q->schema), *tail = NULL, *sql = NULL;
+	size_t n;
+	PGresult *res;
+	int rc = 0;
+
+	if (qs == NULL)
+		return 0;
+	n = 2 * strlen(qs) + 160;
+	tail = malloc(n);
+	if (tail != NULL) {
+		snprintf(tail, n, ", (SELECT max(version) FROM %s."
+		    "schema_migrations), (SELECT value FROM %s.meta"
+		    " WHERE key = 'backend')", qs, qs);
+		sql = open_sql(tail);
+	}
+	free(qs);
+	free(tail);
+	if (sql == NULL)
+		return 0;
+	res = PQexecParams(q->conn, sql, 2, NULL, params, NULL, NULL, 0);
+	free(sql);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		if (!access_ok(q, res))
+			rc = -1;
+		else if (!PQgetisnull(res, 0, 7) &&
+		    atoi(PQgetvalue(res, 0, 7)) == tsm_schema_latest() &&
+		    tsm_backend_parse(PQgetvalue(res, 0, 8), &q->backend))
+			rc = 1;
+	}
+	PQclear(res);
+	return rc;
+}
+
 bool
 tsm_q_open(struct tsm_qctx *q, const char *const *tables, int n)
 {
@@ -72,8 +174,8 @@ tsm_q_open(struct tsm_qctx *q, const char *const *tables, int n)
 	const char *params[2];
 	struct tsm_schema_state st;
 	PGresult *res;
-	char *arr;
-	int k = 0;
+	char *arr, *sql;
+	int k = 0, rc;
 
 	for (int i = 0; i < 2; i++)
 		all[k++] = base[i];
@@ -86,55 +188,24 @@ tsm_q_open(struct tsm_qctx *q, const char *const *tables, int n)
 	}
 	params[0] = q->schema;
 	params[1] = arr;
-	/*
-	 * One round trip for what a fresh connection must learn: whether the
-	 * role may use the schema and read the tables (a table that is not
-	 * there is left to the query that needs it), and where TimescaleDB
-	 * is.  JIT is off for the session: the queries here are short or
-	 * streamed, and compiling them costs more than it saves (it doubled
-	 * latest across a thousand instruments).
-	 */
-	res = tsm_query(q->conn,
-	    "SELECT n.oid IS NULL OR"
-	    "       pg_catalog.has_schema_privilege(n.oid, 'USAGE'),"
-	    "       current_user, pg_catalog.quote_ident($1),"
-	    "       (SELECT x.nspname FROM pg_catalog.pg_extension e"
-	    "        JOIN pg_catalog.pg_namespace x ON x.oid = e.extnamespace"
-	    "        WHERE e.extname = 'timescaledb'),"
-	    "       pg_catalog.set_config('jit', 'off', false),"
-	    "       lack.name, lack.kind"
-	    " FROM (SELECT) AS one"
-	    " LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1"
-	    " LEFT JOIN LATERAL ("
-	    "   SELECT pg_catalog.format('%I.%I', $1, u.t) AS name,"
-	    "          CASE c.relkind WHEN 'v' THEN 'view'"
-	    "          WHEN 'm' THEN 'materialized view' ELSE 'table' END"
-	    "          AS kind"
-	    "   FROM pg_catalog.unnest($2::text[]) WITH ORDINALITY AS u (t, k)"
-	    "   JOIN pg_catalog.pg_class c ON c.relname = u.t"
-	    "        AND c.relnamespace = n.oid"
-	    "   WHERE NOT pg_catalog.has_table_privilege(c.oid, 'SELECT')"
-	    "   ORDER BY u.k LIMIT 1) AS lack ON true", 2, params);
+	rc = open_fast(q, params);
+	if (rc == 0) {
+		/* Step by step, to say what is wrong. */
+		sql = open_sql("");
+		if (sql == NULL)
+			tsm_error("out of memory");
+		res = sql != NULL ? tsm_query(q->conn, sql, 2, params) : NULL;
+		free(sql);
+		rc = res != NULL && access_ok(q, res) ? 0 : -1;
+		PQclear(res);
+		if (rc == 0 && !tsm_schema_require(q->conn, q->schema, &st))
+			rc = -1;
+		if (rc == 0)
+			q->backend = st.backend;
+	}
 	free(arr);
-	if (res == NULL)
+	if (rc < 0)
 		return false;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-		report_grant(q, PQgetvalue(res, 0, 1), "USAGE", "schema",
-		    PQgetvalue(res, 0, 2));
-		PQclear(res);
-		return false;
-	}
-	if (!PQgetisnull(res, 0, 5)) {
-		report_grant(q, PQgetvalue(res, 0, 1), "SELECT",
-		    PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 5));
-		PQclear(res);
-		return false;
-	}
-	snprintf(q->ext, sizeof(q->ext), "%s", PQgetvalue(res, 0, 3));
-	PQclear(res);
-	if (!tsm_schema_require(q->conn, q->schema, &st))
-		return false;
-	q->backend = st.backend;
 	if (q->backend == TSM_BACKEND_TIMESCALEDB && q->ext[0] == '\0') {
 		tsm_error("schema \"%s\" was made for TimescaleDB, which is not "
 		    "installed in database \"%s\"", q->schema, PQdb(q->conn));
