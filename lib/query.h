@@ -105,6 +105,14 @@ PGresult *tsm_q_exec(struct tsm_qctx *q, const char *sql,
     const struct tsm_params *p);
 
 /*
+ * Answers of ohlcv expected to run past TSM_Q_CURSOR_ROWS rows are
+ * fetched TSM_Q_FETCH_ROWS at a time through a cursor when no
+ * --fetch-size is given.
+ */
+#define TSM_Q_CURSOR_ROWS	50000
+#define TSM_Q_FETCH_ROWS	1000
+
+/*
  * Runs a statement and streams its rows to the session's writer, made
  * from the columns of the first answer (so that several statements with
  * the same columns make one answer).  Memory stays flat: rows come one by
@@ -115,12 +123,23 @@ PGresult *tsm_q_exec(struct tsm_qctx *q, const char *sql,
 long long tsm_q_stream(struct tsm_qctx *q, const char *sql,
     const struct tsm_params *p);
 
+/* A statement with parameters given as text (their types inferred). */
+struct tsm_q_stmt {
+	const char *sql;
+	int nparams;
+	const char *const *values;
+};
+
 /*
  * The same for a statement without parameters, through COPY ... TO
  * STDOUT where COPY takes it (a SELECT, WITH, VALUES or TABLE; the rows
- * path otherwise, or with a fetch size).
+ * path otherwise, or with a fetch size).  The npre statements of pre
+ * (such as BEGIN READ ONLY) run first, in the same round trip as the
+ * description of sql; csv and tsv go from COPY's text straight to the
+ * output (query_copy.h).
  */
-long long tsm_q_stream_copy(struct tsm_qctx *q, const char *sql);
+long long tsm_q_stream_copy(struct tsm_qctx *q, const struct tsm_q_stmt *pre,
+    int npre, const char *sql);
 
 /*
  * The same, but each row goes to fn instead of the writer, as its values

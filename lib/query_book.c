@@ -213,16 +213,19 @@ bool
 tsm_q_sql_readonly(struct tsm_qctx *q, struct tsm_qargs *a)
 {
 	const char *params[2] = { q->schema, q->ext[0] ? q->ext : "public" };
+	/* One round trip for these and the description of the query. */
+	const struct tsm_q_stmt pre[2] = {
+		{ "BEGIN READ ONLY", 0, NULL },
+		{ "SELECT pg_catalog.set_config('search_path',"
+		    " pg_catalog.format('%I, %I', $1::text, $2::text), true)", 2,
+		    params },
+	};
 	bool ok;
 	PGresult *res;
 
-	if (!tsm_command(q->conn, "BEGIN READ ONLY", 0, NULL))
-		return false;
-	ok = tsm_command(q->conn, "SELECT pg_catalog.set_config('search_path',"
-	    " pg_catalog.format('%I, %I', $1::text, $2::text), true)", 2,
-	    params);
-	ok = ok && tsm_q_stream_copy(q, a->args[0]) >= 0;
-	if (PQstatus(q->conn) == CONNECTION_OK) {
+	ok = tsm_q_stream_copy(q, pre, 2, a->args[0]) >= 0;
+	if (PQstatus(q->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(q->conn) != PQTRANS_IDLE) {
 		res = PQexec(q->conn, "ROLLBACK");
 		PQclear(res);
 	}

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "out.h"
 #include "query.h"
+#include "query_copy.h"
 
 /* Makes the writer from the columns of a result. */
 static bool
@@ -103,6 +104,21 @@ count_row(struct sink *s)
 	s->rows++;
 	for (int i = 0; i < s->ncols; i++)
 		s->bytes += s->lens[i];
+	if (!s->q->progress || (s->rows & 4095) != 0)
+		return;
+	now = mono_usecs();
+	if (now - (s->shown ? s->shown : s->start) >= 1000000)
+		show_progress(s, now, false);
+}
+
+/* Counts a row that went out whole, len bytes, for the progress line. */
+static inline void
+count_line(struct sink *s, size_t len)
+{
+	int64_t now;
+
+	s->rows++;
+	s->bytes += len;
 	if (!s->q->progress || (s->rows & 4095) != 0)
 		return;
 	now = mono_usecs();
@@ -338,67 +354,6 @@ out:
 	return ok;
 }
 
-/* The value of a hexadecimal digit, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Undoes the backslash escapes of COPY's text format in s[0..len) into
- * out (at least len bytes); returns the new length.
- */
-static size_t
-copy_unescape(const char *s, size_t len, char *out)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c != '\\' || i + 1 == len) {
-			out[o++] = c;
-			continue;
-		}
-		c = s[++i];
-		switch (c) {
-		case 'b': out[o++] = '\b'; break;
-		case 'f': out[o++] = '\f'; break;
-		case 'n': out[o++] = '\n'; break;
-		case 'r': out[o++] = '\r'; break;
-		case 't': out[o++] = '\t'; break;
-		case 'v': out[o++] = '\v'; break;
-		case 'x': {
-			int v = 0, k = 0;
-
-			while (k < 2 && i + 1 < len && hexval(s[i + 1]) >= 0)
-				v = v * 16 + hexval(s[++i]), k++;
-			out[o++] = k ? (char)v : 'x';
-			break;
-		}
-		default:
-			if (c >= '0' && c <= '7') {
-				int v = c - '0';
-
-				for (int k = 1; k < 3 && i + 1 < len &&
-				    s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
-					v = v * 8 + (s[++i] - '0');
-				out[o++] = (char)v;
-			} else {
-				out[o++] = c;
-			}
-		}
-	}
-	return o;
-}
-
 /*
  * Writes one row of COPY's text format (without its newline): fields cut
  * at tabs, "\\N" for NULL, escapes undone (into scratch) only where the
@@ -435,7 +390,7 @@ copy_row(struct sink *s, char *line, size_t len, char **scratch,
 			/* Unescaped into the scratch at the same offset. */
 			char *o = *scratch + (p - line);
 
-			s->lens[i] = copy_unescape(p, fl, o);
+			s->lens[i] = tsm_copy_unescape(p, fl, o);
 			s->vals[i] = o;
 		} else {
 			s->vals[i] = p;
@@ -471,13 +426,18 @@ copyable(const char *sql)
 
 /*
  * Streams a statement without parameters through COPY ... TO STDOUT, the
- * cheapest way rows leave the server: the columns' names and types come
- * from describing the statement first.  Returns 0 when the statement is
- * not one COPY takes (the caller streams rows instead).
+ * cheapest way rows leave the server: the statements of pre run first,
+ * and the columns' names and types come from describing the statement,
+ * in the same round trip.  csv and tsv are rewritten from COPY's text
+ * straight into the output (query_copy.h); table and json go through the
+ * writer.  Returns 0 when the statement is not one COPY takes (the caller
+ * runs pre and streams rows instead), before running anything.
  */
 static int
-stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
+stream_copy(struct tsm_qctx *q, const struct tsm_q_stmt *pre, int npre,
+    const char *sql, struct sink *s)
 {
+	struct tsm_copyout *co = NULL;
 	PGresult *res;
 	char *copy, *buf, *scratch = NULL;
 	size_t n = strlen(sql), scap = 0;
@@ -486,23 +446,31 @@ stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
 
 	if (!copyable(sql))
 		return 0;
-	res = PQprepare(q->conn, "", sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		tsm_report_result(q->conn, res, NULL);
-		PQclear(res);
+	if (!tsm_copy_prepare(q->conn, pre, npre, sql, &res))
 		return -1;
-	}
-	PQclear(res);
-	res = PQdescribePrepared(q->conn, "");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		tsm_report_result(q->conn, res, NULL);
-		PQclear(res);
-		return -1;
-	}
 	s->ncols = PQnfields(res);
 	if (s->ncols == 0 || !writer_for(q, res)) {
 		PQclear(res);
 		return s->ncols == 0 ? 0 : -1;
+	}
+	if (q->format == TSM_FMT_CSV || q->format == TSM_FMT_TSV) {
+		enum tsm_coltype *types = calloc((size_t)s->ncols,
+		    sizeof(*types));
+
+		for (int i = 0; types != NULL && i < s->ncols; i++)
+			types[i] = tsm_coltype_for_oid(PQftype(res, i));
+		if (types != NULL)
+			co = tsm_copyout_new(q->out, q->format, s->ncols,
+			    types);
+		else
+			tsm_error("out of memory");
+		free(types);
+		/* The header first, then the rows straight to the output. */
+		if (co == NULL || !tsm_writer_flush(q->w)) {
+			tsm_copyout_end(co);
+			PQclear(res);
+			return -1;
+		}
 	}
 	PQclear(res);
 	s->vals = calloc((size_t)s->ncols, sizeof(*s->vals));
@@ -514,6 +482,7 @@ stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
 	copy = malloc(n + 32);
 	if (copy == NULL || s->vals == NULL || s->lens == NULL) {
 		free(copy);
+		tsm_copyout_end(co);
 		tsm_error("out of memory");
 		return -1;
 	}
@@ -524,6 +493,7 @@ stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
 	if (PQresultStatus(res) != PGRES_COPY_OUT) {
 		tsm_report_result(q->conn, res, NULL);
 		PQclear(res);
+		tsm_copyout_end(co);
 		return -1;
 	}
 	PQclear(res);
@@ -533,10 +503,15 @@ stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
 
 			if (l > 0 && buf[l - 1] == '\n')
 				l--;
-			if (!copy_row(s, buf, l, &scratch, &scap)) {
-				failed = true;
-				cancel_statement(q->conn);
+			if (co != NULL) {
+				failed = !tsm_copyout_row(co, buf, l);
+				if (!failed)
+					count_line(s, l);
+			} else {
+				failed = !copy_row(s, buf, l, &scratch, &scap);
 			}
+			if (failed)
+				cancel_statement(q->conn);
 		}
 		PQfreemem(buf);
 	}
@@ -547,6 +522,12 @@ stream_copy(struct tsm_qctx *q, const char *sql, struct sink *s)
 			failed = true;
 		}
 		PQclear(res);
+	}
+	if (co != NULL) {
+		/* Rows that did not go through the writer count all the same. */
+		q->rows += (unsigned long long)s->rows;
+		if (!tsm_copyout_end(co))
+			failed = true;
 	}
 	return failed ? -1 : 1;
 }
@@ -583,17 +564,22 @@ tsm_q_each(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
 }
 
 long long
-tsm_q_stream_copy(struct tsm_qctx *q, const char *sql)
+tsm_q_stream_copy(struct tsm_qctx *q, const struct tsm_q_stmt *pre, int npre,
+    const char *sql)
 {
 	struct sink s = { q, NULL, NULL, NULL, NULL, 0, 0, 0, mono_usecs(), 0 };
-	int rc = q->fetch_size > 0 ? 0 : stream_copy(q, sql, &s);
+	int rc = q->fetch_size > 0 ? 0 : stream_copy(q, pre, npre, sql, &s);
 
 	if (rc != 0)
 		end_progress(&s);
 	free(s.vals);
 	free(s.lens);
-	if (rc == 0)
+	if (rc == 0) {
+		for (int i = 0; i < npre; i++)
+			if (!tsm_command(q->conn, pre[i].sql, pre[i].nparams,
+			    pre[i].values))
+				return -1;
 		return tsm_q_stream(q, sql, NULL);
+	}
 	return rc > 0 ? s.rows : -1;
 }
-
