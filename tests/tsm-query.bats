@@ -802,6 +802,41 @@ UTC" ]
 	assert_status 1
 }
 
+@test "sql: csv and tsv made from COPY's text are what the writer makes" {
+	init_db
+	# --fetch-size takes the rows path through the writer of out.h.
+	sql="SELECT * FROM (VALUES (1, 'a,b', '2024-03-01 12:00:00.25+00'::timestamptz,
+	    1.500::numeric, NULL::text, E'x\\ty\\nz\\r\\\\', '', ' sp', 'q\"u',
+	    true, '2024-01-01 00:00:00.5'::timestamp, 'infinity'::timestamptz,
+	    '{\"a\": 1}'::jsonb, 'NaN'::float8, E'\\\\N', NULL::int, E'\\x01'),
+	    (2, 'b', NULL, -0.0, 'e', 'f', 'g', 'h ', 'i', false, NULL,
+	    '-infinity', NULL, 1e300, 'N', 7, '')) AS v"
+	for f in csv tsv; do
+		for h in "" -t; do
+			tsm-query -F $f $h sql "$sql" >"$BATS_TEST_TMPDIR/copy"
+			tsm-query -F $f $h --fetch-size 1 sql "$sql" \
+			    >"$BATS_TEST_TMPDIR/rows"
+			cmp "$BATS_TEST_TMPDIR/copy" "$BATS_TEST_TMPDIR/rows"
+		done
+	done
+	run tsm-query -F tsv -t sql "$sql"
+	[ "${lines[0]}" = "$(printf '1\ta,b\t2024-03-01T12:00:00.25Z\t1.5\t\\N\tx\\ty\\nz\\r\\\\\t\t sp\tq"u\tt\t2024-01-01T00:00:00.5Z\tinfinity\t{"a": 1}\tNaN\t\\\\N\t\\N\t\001')" ]
+	run tsm-query -t sql "$sql"
+	[ "${lines[2]}" = '2,b,,0,e,f,g,"h ",i,f,,-infinity,,1e+300,N,7,""' ]
+}
+
+@test "a long ohlcv answer, fetched through a cursor, is the same as from COPY" {
+	init_db
+	load_test 60000
+	tsm-query ohlcv TEST -i 1m >"$BATS_TEST_TMPDIR/ohlcv"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ohlcv")" = 60001 ]
+	tsm-query sql "SELECT time, open, high, low, close, volume FROM candles
+	    WHERE timeframe = '1m' ORDER BY time" >"$BATS_TEST_TMPDIR/sql"
+	cmp "$BATS_TEST_TMPDIR/ohlcv" "$BATS_TEST_TMPDIR/sql"
+	run tsm-query ohlcv TEST -i 1m -l 3
+	[ "${lines[3]}" = "2024-04-14T15:59:00Z,60099,60101,60098,60100,1" ]
+}
+
 @test "a role without a grant is told which one it lacks" {
 	init_db
 	load_test 3
