@@ -38,7 +38,8 @@ struct tsm_qctx {
 	enum tsm_format format;
 	bool header;
 	bool explain;			/* say on stderr how it was answered */
-	int fetch_size;			/* 0: single-row mode, else FETCH n */
+	int fetch_size;			/* 0: single-row mode, else FETCH n;
+					 * -1: one result (a short answer) */
 	bool progress;			/* a progress line on long answers */
 	bool progress_forced;		/* --progress: and a last line always */
 	struct tsm_writer *w;		/* the answer's writer, once made */
@@ -105,11 +106,11 @@ PGresult *tsm_q_exec(struct tsm_qctx *q, const char *sql,
     const struct tsm_params *p);
 
 /*
- * Answers of ohlcv expected to run past TSM_Q_CURSOR_ROWS rows are
- * fetched TSM_Q_FETCH_ROWS at a time through a cursor when no
- * --fetch-size is given.
+ * Without --fetch-size, an answer of ohlcv known to hold at most
+ * TSM_Q_WHOLE_ROWS rows comes in one result; a longer one
+ * TSM_Q_FETCH_ROWS at a time through a cursor.
  */
-#define TSM_Q_CURSOR_ROWS	50000
+#define TSM_Q_WHOLE_ROWS	10000
 #define TSM_Q_FETCH_ROWS	1000
 
 /*

@@ -117,17 +117,20 @@ tsm_q_ohlcv(struct tsm_qctx *q, struct tsm_qargs *a)
 	tsm_params_init(&extra);
 	param_limit(&extra, a->limit);
 	/*
-	 * A long answer (a year of minutes) comes FETCH by FETCH through a
-	 * cursor: a thousand rows to a result cost the client a third less
-	 * than a result for each row in single-row mode, and the FETCHes are
-	 * pipelined.  A short one is not worth the cursor's round trips.
+	 * The route knows the most bars there can be (the months of 1M
+	 * bars are few).  A short answer (a year of hours) comes in one
+	 * result: a result for each row in single-row mode costs the client
+	 * more than the rows, and the server waits for it.  A long one (a
+	 * year of minutes) comes a thousand rows to a FETCH through a cursor,
+	 * the FETCHes pipelined, so that memory stays flat.
 	 */
 	bars = r.first <= r.last && r.tf.usecs > 0 ?
 	    (r.last - r.first) / r.tf.usecs + 1 : 0;
 	if (a->limit >= 0 && bars > a->limit)
 		bars = a->limit;
-	if (fetch == 0 && bars > TSM_Q_CURSOR_ROWS)
-		q->fetch_size = TSM_Q_FETCH_ROWS;
+	if (fetch == 0)
+		q->fetch_size = bars > TSM_Q_WHOLE_ROWS ? TSM_Q_FETCH_ROWS :
+		    -1;
 	ok = stream_over_bars(q, &in, &r, "query_ohlcv.sql", &v, 1, &extra);
 	q->fetch_size = fetch;
 	return ok;

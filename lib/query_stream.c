@@ -220,6 +220,27 @@ stream_single(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
 	return !failed;
 }
 
+/*
+ * Reads the whole answer in one result, for answers known to be short:
+ * no result for each row, and the server never waits for this side.
+ */
+static bool
+stream_whole(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
+    struct sink *s)
+{
+	PGresult *res = tsm_q_exec(q, sql, p);
+	bool ok;
+
+	if (res == NULL)
+		return false;
+	ok = true;
+	for (int r = 0; r < PQntuples(res) && ok; r++)
+		ok = sink_row(s, res, r);
+	ok = ok && sink_end(s, res);
+	PQclear(res);
+	return ok;
+}
+
 /* Queues the next FETCH of a pipeline and has the server send it. */
 static bool
 send_fetch(PGconn *conn, const char *fetch)
@@ -542,6 +563,8 @@ run_stream(struct tsm_qctx *q, const char *sql, const struct tsm_params *p,
 
 	if (q->fetch_size > 0)
 		ok = stream_cursor(q, sql, p, &s);
+	else if (q->fetch_size < 0)
+		ok = stream_whole(q, sql, p, &s);
 	else
 		ok = stream_single(q, sql, p, &s);
 	end_progress(&s);
