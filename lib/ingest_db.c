@@ -20,6 +20,22 @@ dup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
+/*
+ * Whether a failure means the connection is gone: libpq says so, or the
+ * server said it ends the session (terminated, shutting down, starting
+ * up: class 57P) or the link broke (class 08).  A FATAL message arrives
+ * before libpq has read the end of the stream, so PQstatus alone may
+ * still say CONNECTION_OK.
+ */
+static bool
+connection_lost(PGconn *conn, const char *state)
+{
+	if (PQstatus(conn) == CONNECTION_BAD)
+		return true;
+	return state != NULL && (strncmp(state, "57P", 3) == 0 ||
+	    strncmp(state, "08", 2) == 0);
+}
+
 /* Keeps what a failed result says, for the main thread. */
 static void
 capture(PGconn *conn, const PGresult *pr, struct tsm_batch_result *res)
@@ -32,7 +48,7 @@ capture(PGconn *conn, const PGresult *pr, struct tsm_batch_result *res)
 	tsm_batch_result_clear(res);
 	snprintf(res->sqlstate, sizeof(res->sqlstate), "%s",
 	    state ? state : "");
-	if (PQstatus(conn) == CONNECTION_BAD)
+	if (connection_lost(conn, state))
 		res->status = TSM_BATCH_LOST;
 	else if (state != NULL && strcmp(state, "57014") == 0 &&
 	    tsm_interrupted)
@@ -293,6 +309,8 @@ pipeline(PGconn *conn, int n, const char *const *sql, const int *nparams,
 			break;
 	}
 	if (PQexitPipelineMode(conn) != 1 && ok) {
+		/* Still busy: the results ended early, the link may be gone. */
+		(void)PQconsumeInput(conn);
 		capture(conn, NULL, res);
 		ok = false;
 	}
