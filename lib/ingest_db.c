@@ -388,6 +388,8 @@ tsm_load_batch(PGconn *conn, const struct tsm_load_opts *o,
 again:
 	tsm_batch_split(b, &direct, &staged);
 	ins = upd = 0;
+	/* A batch sent again through the stage is not committed yet. */
+	committed = false;
 	if (direct > 0) {
 		/* Nothing else to do in the batch: commit in the same trip. */
 		committed = staged == 0 && !o->rollups;
