@@ -353,3 +353,136 @@ feed() {
 	assert_output_has "2000 rows read, 1400 inserted, 0 updated, 600 unchanged"
 	assert_rows_once 2000
 }
+
+# ---- tsm-migrate, tsm-compress ----
+
+# A bot's JSON file of $1 trades, one a minute from 2024-01-01, as $2.
+trades_json() {
+	awk -v n="$1" -v e=$EPOCH0 'BEGIN {
+		printf "["
+		for (i = 0; i < n; i++)
+			printf "%s{\"symbol\":\"S%d\",\"qty\":%d,\"side\":\"%s\",\"price\":%d.5,\"time\":%d}",
+			    i ? "," : "", i % 5, 1 + i % 3, i % 2 ? "sell" : "buy", 100 + i % 50, e + 60 * i
+		print "]"
+	}' >"$2"
+}
+
+# Waits until a session of the tool $1 sleeps in the slow trigger.
+wait_sleeping() {
+	for _ in $(seq 300); do
+		[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$1' AND wait_event = 'PgSleep'")" -ge 1 ] && return 0
+		sleep 0.1
+	done
+	echo "$1 never reached the trigger" >&2
+	return 1
+}
+
+# The trigger that makes inserts into tsm.$1 wait $2 seconds.
+slow_table() {
+	q -c "CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep($2); RETURN NULL; END\$\$" \
+	    -c "CREATE TRIGGER slow AFTER INSERT ON tsm.$1 FOR EACH STATEMENT EXECUTE FUNCTION public.slow()"
+}
+
+# Nothing in positions, trades or instruments.
+assert_nothing_migrated() {
+	local got
+	got=$(q -c "SELECT (SELECT count(*) FROM tsm.positions), (SELECT count(*) FROM tsm.trades), (SELECT count(*) FROM tsm.instruments)")
+	[ "$got" = "0|0|0" ] || { echo "positions|trades|instruments: $got, want 0|0|0" >&2; return 1; }
+}
+
+# Completes the migration of $1 (20000 trades) after a fault.
+migrate_again() {
+	q -c "DROP TRIGGER slow ON tsm.trades"
+	run tsm-migrate trades "$1"
+	assert_status 0
+	assert_output_has "$1: 20000 records: 20000 inserted, 0 already there; 20000 of 20000 in tsm.trades"
+	assert_output_has "backed up as $1.bak"
+	cmp "$1" "$1.bak"
+	[ "$(q -c "SELECT count(*), count(DISTINCT source_key), count(DISTINCT time), sum(quantity) FROM tsm.trades")" = "20000|20000|20000|39999" ]
+}
+
+@test "migrate: SIGTERM during a JSON migration leaves the database as it was and no backup; the rerun migrates" {
+	init_db
+	f=$BATS_TEST_TMPDIR/trades.json
+	trades_json 20000 "$f"
+	slow_table trades 30
+	tsm-migrate trades "$f" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	SLOW_APP=tsm-migrate
+	wait_sleeping tsm-migrate
+	kill -TERM $pid
+	reap $pid "$BATS_TEST_TMPDIR/err"
+	assert_status 130
+	assert_output_has "tsm-migrate: error: interrupted: nothing was migrated"
+	assert_nothing_migrated
+	[ ! -e "$f.bak" ]
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep -v -e '^trades.json$' -e '^err$')" ]
+	migrate_again "$f"
+}
+
+@test "migrate: the backend terminated during a JSON migration: exit 3, the database as it was, no backup; the rerun migrates" {
+	init_db
+	f=$BATS_TEST_TMPDIR/trades.json
+	trades_json 20000 "$f"
+	slow_table trades 30
+	tsm-migrate trades "$f" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_sleeping tsm-migrate
+	q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tsm-migrate'" >/dev/null
+	reap $pid "$BATS_TEST_TMPDIR/err"
+	assert_status 3
+	assert_output_has "tsm-migrate: error: lost the connection to the server: FATAL:  terminating connection due to administrator command"
+	assert_output_has "detail: nothing was migrated: the transaction never committed; run the same command again"
+	assert_nothing_migrated
+	[ ! -e "$f.bak" ]
+	migrate_again "$f"
+}
+
+# The number of compressed chunks (partitions) of candles.
+compressed_chunks() {
+	if [ "$BACKEND" = timescaledb ]; then
+		q -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_schema = 'tsm' AND hypertable_name = 'candles' AND is_compressed"
+	else
+		q -c "SELECT count(*) FROM tsm.compressed_partitions WHERE kind = 'candles'"
+	fi
+}
+
+# Every candle, ordered, as text.
+candles_dump() {
+	q -c "SET extra_float_digits = 1" -c "SELECT * FROM (SELECT * FROM tsm.candles_all) t ORDER BY t::text"
+}
+
+@test "compress: the backend terminated mid-run is reported, the chunk stays as it was; the next run resumes" {
+	init_db
+	q -v schema=tsm -v ninst=2 -v days=15 -v start=2024-01-01 -f "$TSM_ROOT/scripts/gen-candles.sql" >/dev/null
+	before=$(candles_dump)
+	# A session holds the first chunk, so that the run waits on it.
+	if [ "$BACKEND" = timescaledb ]; then
+		chunk=$(q -c "SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks WHERE hypertable_schema = 'tsm' AND hypertable_name = 'candles' ORDER BY range_start LIMIT 1")
+	else
+		chunk=$(q -c "SELECT format('tsm.%I', p.partition) FROM tsm.partitions p WHERE p.kind = 'candles' AND pg_relation_size(format('tsm.%I', p.partition)) > 0 ORDER BY p.lo LIMIT 1")
+	fi
+	SLOW_APP=tsm-faults-locker-$$
+	PGAPPNAME=$SLOW_APP psql -XAtq -c "BEGIN" -c "LOCK TABLE $chunk IN ACCESS SHARE MODE" \
+	    -c "SELECT pg_sleep(60)" >/dev/null 2>&1 3>&- &
+	tsm-compress run --older-than 30d candles 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for _ in $(seq 300); do
+		[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsm-compress' AND wait_event_type = 'Lock'")" = 1 ] && break
+		sleep 0.1
+	done
+	q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tsm-compress'" >/dev/null
+	reap $pid "$BATS_TEST_TMPDIR/err"
+	assert_status 3
+	assert_output_has "tsm-compress: error: lost the connection to the server: FATAL:  terminating connection due to administrator command"
+	[ "$(compressed_chunks)" = 0 ]
+	[ "$(candles_dump)" = "$before" ]
+	q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '$SLOW_APP'" >/dev/null
+	run tsm-compress run --older-than 30d candles
+	assert_status 0
+	assert_output_has "candles: 3 chunks compressed"
+	[ "$(compressed_chunks)" = 3 ]
+	[ "$(candles_dump)" = "$before" ]
+	[ "$(q -c "SELECT count(*) FROM tsm.candles_all")" = 43200 ]
+	[ "$(q -c "SELECT count(*) FROM (SELECT DISTINCT instrument_id, timeframe, time FROM tsm.candles_all) k")" = 43200 ]
+}
