@@ -252,3 +252,208 @@ schema_names=(
 	    psql -X -d "$PGDATABASE" >/dev/null 2>&1 || true
 	[ "$(q -c "SELECT x FROM public.canary")" = 42 ]
 }
+
+# ---- values: stored verbatim, never executed ----
+
+# Names a careless or hostile feed may carry, each a symbol, an exchange
+# and a source.
+nasty=(
+	"x'); DROP TABLE tsm.candles; --"
+	'a"b;c\d'
+	'back\slash\'
+	'$$; DROP TABLE public.canary; $$'
+	'%s%n%x%p%99999999s'
+	$'new\nline; DROP TABLE public.canary; --'
+	'Ünïcødé 市场 €'
+	":'x' :\"y\" \\gexec"
+	"' OR '1'='1"
+)
+
+# Writes the names given after $1, NUL-separated, to $1.
+nasty_file() {
+	local f=$1
+	shift
+	printf '%s\0' "$@" >"$f"
+}
+
+# Compares the JSON lines of the last output: the set of the values of
+# the keys $2 (comma-separated) must be the set that the python
+# expression $3 makes from the list names (of the file $1).
+assert_json_set() {
+	printf '%s\n' "$output" >"$(tmpdir)/json.out"
+	python3 - "$1" "$2" "$3" "$(tmpdir)/json.out" <<'PY' || { echo "$output" >&2; return 1; }
+import json, sys
+names = open(sys.argv[1], encoding="utf-8").read().split("\0")[:-1]
+keys = sys.argv[2].split(",")
+want = eval(sys.argv[3], {"names": names})
+got = set()
+for line in open(sys.argv[4], encoding="utf-8"):
+    if line.strip():
+        o = json.loads(line)
+        got.add(tuple(o[k] for k in keys) if len(keys) > 1 else o[keys[0]])
+if got != want:
+    print("got:", sorted(got), file=sys.stderr)
+    print("want:", sorted(want), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+# The canary, tsm.candles and the count of instruments are as they were.
+assert_nothing_executed() {
+	[ "$(q -c "SELECT x FROM public.canary")" = 42 ]
+	[ "$(q -c "SELECT to_regclass('tsm.candles') IS NOT NULL")" = t ]
+}
+
+@test "symbols, exchanges and sources with quotes, \$\$, %s, newlines, UTF-8 load verbatim and read back through tsm-query" {
+	init_db
+	q -c "CREATE TABLE public.canary (x int); INSERT INTO public.canary VALUES (42)"
+	d=$(tmpdir)
+	# Names are one line: tsm-ingest refuses control characters in them.
+	names=()
+	for name in "${nasty[@]}"; do
+		[[ $name == *$'\n'* ]] || names+=("$name")
+	done
+	nasty_file "$d/names" "${names[@]}"
+	n=${#names[@]}
+	# Candles: exchange i, symbol i + 3; sentiment: source i.
+	python3 - "$d/names" "$d" <<'PY'
+import csv, sys
+names = open(sys.argv[1], encoding="utf-8").read().split("\0")[:-1]
+n = len(names)
+with open(sys.argv[2] + "/c.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["exchange", "symbol", "time", "open", "high", "low", "close", "volume"])
+    for i in range(n):
+        w.writerow([names[i], names[(i + 3) % n], "2024-01-01T00:0%dZ" % 0, 1, 2, 0.5, 1, i])
+        w.writerow([names[i], names[(i + 3) % n], "2024-01-01T00:01:00Z", 1, 2, 0.5, 1, i])
+with open(sys.argv[2] + "/s.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["time", "asset", "source", "score", "mentions"])
+    for i in range(n):
+        w.writerow(["2024-01-01T00:00:00Z", "BTC", names[i], 0.25, i])
+PY
+	sed -i 's/T00:00Z/T00:00:00Z/' "$d/c.csv"
+	run tsm-ingest candles --interval 1m "$d/c.csv"
+	assert_status 0
+	assert_output_has "$((2 * n)) rows read, $((2 * n)) inserted"
+	assert_output_has "$n new instruments made"
+	run tsm-ingest sentiment "$d/s.csv"
+	assert_status 0
+	assert_output_has "$n rows read, $n inserted"
+	for name in "${names[@]}"; do
+		printf 'time,asset,flow_type,amount,usd_value,tx\n2024-01-01T00:00:00Z,BTC,inflow,5,200000,t1\n' |
+		    tsm-ingest -q flows --source "$name"
+	done
+	assert_nothing_executed
+	[ "$(q -c "SELECT count(*) FROM tsm.instruments")" = "$n" ]
+
+	run tsm-query -F json symbols
+	assert_status 0
+	assert_json_set "$d/names" exchange,symbol '{(names[i], names[(i + 3) % len(names)]) for i in range(len(names))}'
+	run tsm-query -F json sentiment BTC by-source
+	assert_status 0
+	assert_json_set "$d/names" source 'set(names)'
+	run tsm-query -F json flows BTC by-exchange
+	assert_status 0
+	assert_json_set "$d/names" source 'set(names)'
+	# Each instrument found by its own name, as given on the command line.
+	for i in $(seq 0 $((n - 1))); do
+		run tsm-query -F csv -t -e "${names[i]}" ohlcv "${names[(i + 3) % n]}" -i 1m
+		assert_status 0
+		[ "${#lines[@]}" = 2 ] || { echo "[${names[i]}] [${names[(i + 3) % n]}]: $output"; return 1; }
+		[ "$(echo "${lines[1]}" | cut -d, -f6)" = "$i" ]
+	done
+	# CSV out quotes what needs quoting: read back by a CSV reader.
+	run tsm-query -F csv symbols
+	python3 -c '
+import csv, io, sys
+names = open(sys.argv[1], encoding="utf-8").read().split("\0")[:-1]
+rows = list(csv.DictReader(io.StringIO(sys.stdin.read())))
+assert {(r["exchange"], r["symbol"]) for r in rows} == {(names[i], names[(i + 3) % len(names)]) for i in range(len(names))}, rows
+' "$d/names" <<<"$output"
+	# A newline in a name is refused, by line and column; in free text
+	# (a signal's rationale) it is kept, with everything else.
+	printf 'symbol,time,open,high,low,close,volume\n"a\nb",2024-01-01T00:00:00Z,1,2,0.5,1,5\n' >"$d/nl.csv"
+	run tsm-ingest candles --exchange x --interval 1m "$d/nl.csv"
+	assert_status 1
+	assert_output_has "tsm-ingest: error: \"$d/nl.csv\" line 2, column \"symbol\": \"a
+b\" holds a control character"
+	assert_output_has "detail: nothing was committed"
+	[ "$(q -c "SELECT count(*) FROM tsm.instruments")" = "$n" ]
+	nasty_file "$d/all" "${nasty[@]}"
+	python3 - "$d/all" "$d/x.csv" <<'PY'
+import csv, sys
+names = open(sys.argv[1], encoding="utf-8").read().split("\0")[:-1]
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["time", "strategy", "signal", "confidence", "price", "rationale"])
+    for i, s in enumerate(names):
+        w.writerow(["2024-01-01T00:%02d:00Z" % i, "s%d" % i, "buy", 0.5, 1, s])
+PY
+	run tsm-ingest signals --exchange "${names[0]}" --symbol "${names[1]}" "$d/x.csv"
+	assert_status 0
+	run tsm-query -F json --all signals
+	assert_status 0
+	assert_json_set "$d/all" rationale 'set(names)'
+	assert_nothing_executed
+}
+
+@test "JSON values with quotes, \$\$, %s, newlines, UTF-8 migrate verbatim into positions and trades" {
+	init_db
+	q -c "CREATE TABLE public.canary (x int); INSERT INTO public.canary VALUES (42)"
+	d=$(tmpdir)
+	nasty_file "$d/names" "${nasty[@]}"
+	python3 - "$d/names" "$d" <<'PY'
+import json, sys
+names = open(sys.argv[1], encoding="utf-8").read().split("\0")[:-1]
+trades = [{"symbol": s, "strategy": names[-1 - i], "qty": 1 + i, "side": "buy",
+           "price": 10, "time": 1704067200 + 60 * i} for i, s in enumerate(names)]
+positions = [{"symbol": s, "strategy": names[-1 - i], "quantity": 1 + i, "side": "long",
+              "entry_price": 10, "entry_time": "2024-01-01T00:00:00Z"} for i, s in enumerate(names)]
+json.dump(trades, open(sys.argv[2] + "/trades.json", "w"), ensure_ascii=False)
+json.dump(positions, open(sys.argv[2] + "/positions.json", "w"), ensure_ascii=True)
+PY
+	n=${#nasty[@]}
+	run tsm-migrate trades "$d/trades.json"
+	assert_status 0
+	assert_output_has "$n records: $n inserted"
+	run tsm-migrate positions "$d/positions.json"
+	assert_status 0
+	assert_output_has "$n records: $n inserted"
+	assert_nothing_executed
+	run tsm-query -F json trades
+	assert_status 0
+	assert_json_set "$d/names" symbol,strategy '{(s, names[-1 - i]) for i, s in enumerate(names)}'
+	run tsm-query -F json positions
+	assert_status 0
+	assert_json_set "$d/names" symbol,strategy '{(s, names[-1 - i]) for i, s in enumerate(names)}'
+	# A second run finds every record there: the keys match verbatim.
+	run tsm-migrate trades "$d/trades.json"
+	assert_status 0
+	assert_output_has "$n records: 0 inserted, $n already there"
+	assert_nothing_executed
+}
+
+@test "tsm-migrate klines: table patterns with quotes, semicolons, \$\$ and newlines are patterns, never SQL" {
+	init_db
+	q -c "CREATE TABLE public.canary (x int); INSERT INTO public.canary VALUES (42)"
+	q -c "CREATE TABLE public.binance_btcusdt_kline_1m (open_time timestamptz, open numeric, high numeric, low numeric, close numeric, volume numeric)" \
+	    -c "INSERT INTO public.binance_btcusdt_kline_1m VALUES ('2024-01-01', 1, 2, 0.5, 1, 3)"
+	for p in '%"; DROP TABLE public.canary; --' "%'); DROP TABLE public.canary; --" \
+	    '$$; DROP TABLE public.canary; $$' "\\'; DROP TABLE public.canary; --" \
+	    $'%\n; DROP TABLE public.canary; --' '%s%n%x' "binance%' OR 'a' = 'a"; do
+		run tsm-migrate klines --tables "$p"
+		assert_status 1
+		assert_output_has "tsm-migrate: error: no table in schema \"public\" has a name LIKE '$p'"
+		run tsm-migrate klines --source-schema "$p"
+		assert_status 1
+		assert_output_has "no table in schema \"$p\" has a name LIKE"
+	done
+	assert_nothing_executed
+	[ "$(q -c "SELECT count(*) FROM public.binance_btcusdt_kline_1m")" = 1 ]
+	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 0 ]
+	# The pattern still works as a pattern.
+	run tsm-migrate klines --tables 'binance\_btc%'
+	assert_status 0
+	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 1 ]
+}
