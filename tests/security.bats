@@ -457,3 +457,152 @@ PY
 	assert_status 0
 	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 1 ]
 }
+
+# ---- least privilege: the roles of tsm-init --roles ----
+
+# Login roles in the reader and writer roles, for this test.
+login_roles() {
+	R=sec_reader_$$
+	W=sec_writer_$$
+	q -d postgres -c "DROP ROLE IF EXISTS $R" -c "DROP ROLE IF EXISTS $W" \
+	    -c "CREATE ROLE $R LOGIN IN ROLE tsm_reader" \
+	    -c "CREATE ROLE $W LOGIN IN ROLE tsm_writer"
+}
+
+drop_login_roles() {
+	drop_db
+	q -d postgres -c "DROP ROLE IF EXISTS $R" -c "DROP ROLE IF EXISTS $W" \
+	    -c "DROP OWNED BY tsm_reader" -c "DROP OWNED BY tsm_writer" \
+	    -c "DROP ROLE tsm_writer" -c "DROP ROLE tsm_reader" >/dev/null 2>&1 || true
+}
+
+# A database with some of every series tsm-query reads, loaded by the
+# owner through the tools.
+load_everything() {
+	local d
+	d=$(tmpdir)
+	{
+		echo "time,open,high,low,close,volume"
+		awk -v e=1704067200 'BEGIN { for (i = 0; i < 600; i++)
+			printf "%d,%d,%d,%d,%d,%d\n", e + 60 * i, 100 + i % 7,
+			    102 + i % 7, 99 + i % 7, 101 + i % 7, 1 + i % 13 }'
+	} >"$d/c.csv"
+	tsm-ingest -q candles --exchange binance --symbol BTCUSDT --interval 1m "$d/c.csv"
+	printf 'time,asset,source,score,mentions\n2024-01-01T00:00:00Z,BTC,x,0.25,10\n2024-01-01T01:00:00Z,BTC,y,-0.5,3\n' |
+	    tsm-ingest -q sentiment
+	printf 'time,asset,flow_type,amount,usd_value,tx\n2024-01-01T00:00:00Z,BTC,inflow,5,200000,a\n2024-01-01T00:00:00Z,BTC,outflow,1,40000,b\n' |
+	    tsm-ingest -q flows --source binance
+	printf 'time,strategy,signal,confidence,price\n2024-01-01T00:00:00Z,sma,buy,0.8,101\n' |
+	    tsm-ingest -q signals --exchange binance --symbol BTCUSDT
+	printf 'time,metric,value\n2024-01-01T00:00:00Z,vix,13.5\n' |
+	    tsm-ingest -q metrics --symbol SPX
+	printf '[{"symbol":"BTCUSDT","qty":1,"side":"buy","price":100,"time":1704067200}]' >"$d/t.json"
+	tsm-migrate -q trades --no-backup "$d/t.json"
+	printf '[{"symbol":"BTCUSDT","quantity":1,"side":"long","entry_price":100,"entry_time":"2024-01-01T00:00:00Z"}]' >"$d/p.json"
+	tsm-migrate -q positions --no-backup "$d/p.json"
+	tsm-backtest -q --symbol BTCUSDT --interval 1m --save >/dev/null
+	q -c "INSERT INTO tsm.watchlists (name, instrument_id, position) VALUES ('core', 1, 1)"
+}
+
+# The arguments that exercise tsm-query command $1, one run per line.
+query_runs() {
+	case $1 in
+	ohlcv) echo "ohlcv BTCUSDT -i 1h" ;;
+	indicators) echo "indicators BTCUSDT -i 5m sma:3 rsi:2" ;;
+	latest|overview|stats|symbols|summary|signals|positions|trades|metrics|watchlists)
+		echo "$1"; echo "$1 --all" | grep -E 'signals|positions' || true ;;
+	change|range|volume-profile) echo "$1 BTCUSDT" ;;
+	gaps) echo "gaps BTCUSDT -i 1m" ;;
+	sentiment) for v in "" raw trend by-source distribution latest; do echo "sentiment BTC $v"; done ;;
+	flows) for v in "" history net "whales --min-amount 1" by-exchange velocity; do echo "flows BTC $v"; done ;;
+	backtests) echo "backtests"; echo "backtests 1"; echo "backtests 1 --trades" ;;
+	sql) echo "sql SELECT_count" ;;
+	*) echo "UNKNOWN" ;;
+	esac
+}
+
+@test "the reader runs every tsm-query command; tsm-ingest, --save and tsm-migrate are refused, naming the grant" {
+	init_db --roles
+	login_roles
+	load_everything
+	cmds=$(tsm-query --help | sed -n '/^Commands:/,/^Options:/p' | grep -oE '^  [a-z-]+' | tr -d ' ')
+	[ "$(echo "$cmds" | wc -l)" -ge 20 ]
+	runs=0
+	for c in $cmds; do
+		while read -r line; do
+			[ "$line" != UNKNOWN ] || { echo "no runs for the command $c: add them to query_runs"; return 1; }
+			# shellcheck disable=SC2086
+			if [ "$line" = "sql SELECT_count" ]; then
+				run tsm-query -U "$R" sql "SELECT count(*) FROM candles"
+			else
+				run tsm-query -U "$R" $line
+			fi
+			[ "$status" = 0 ] || { echo "tsm-query $line as the reader: exit $status"; echo "$output"; return 1; }
+			refute_output_has "error"
+			[ -n "$output" ]
+			runs=$((runs + 1))
+		done < <(query_runs "$c")
+	done
+	[ "$runs" -ge 30 ]
+	before=$(q -c "SELECT (SELECT count(*) FROM tsm.candles), (SELECT count(*) FROM tsm.indicators), (SELECT count(*) FROM tsm.trades), (SELECT count(*) FROM tsm.instruments)")
+
+	# Writes are refused, with the grant that is missing.
+	# A stored candle with another volume: an update.
+	printf 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,100,102,99,101,999\n' >"$(tmpdir)/n.csv"
+	run tsm-ingest -U "$R" candles --exchange binance --symbol BTCUSDT --interval 1m "$(tmpdir)/n.csv"
+	assert_status 1
+	assert_output_has "tsm-ingest: error: permission denied for table candles"
+	assert_output_has "grant: ask the owner of the schema, or run tsm-init --roles and use a role it made"
+	assert_output_has "detail: nothing was committed"
+	run tsm-ingest -U "$R" candles --exchange binance --symbol NEWONE --interval 1m "$(tmpdir)/n.csv"
+	assert_status 1
+	assert_output_has "permission denied for table instruments"
+	run tsm-query -U "$R" indicators BTCUSDT -i 5m sma:3 --save
+	assert_status 1
+	# Native PostgreSQL stops at the partitions, TimescaleDB at the table.
+	assert_output_has "tsm-query: error: permission denied for "
+	assert_output_has "hint: the role \"$R\" lacks a grant: ask the owner of the schema, or run tsm-init --roles and use a role it made"
+	assert_output_has "tsm-query: error: nothing was saved"
+	printf '[{"symbol":"ETHUSDT","qty":1,"side":"buy","price":100,"time":1704067200}]' >"$(tmpdir)/t2.json"
+	run tsm-migrate -U "$R" trades "$(tmpdir)/t2.json"
+	assert_status 1
+	assert_output_has "permission denied for table trades"
+	[ ! -e "$(tmpdir)/t2.json.bak" ]
+	run tsm-query -U "$R" sql "DELETE FROM candles"
+	assert_status 1
+	assert_output_has "cannot execute DELETE in a read-only transaction"
+	[ "$(q -c "SELECT (SELECT count(*) FROM tsm.candles), (SELECT count(*) FROM tsm.indicators), (SELECT count(*) FROM tsm.trades), (SELECT count(*) FROM tsm.instruments)")" = "$before" ]
+	drop_login_roles
+}
+
+@test "the writer loads through every tool that writes rows, but cannot change or drop the schema" {
+	init_db --roles
+	login_roles
+	d=$(tmpdir)
+	printf 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1,5\n2024-01-01T00:01:00Z,1,2,0.5,1,6\n' >"$d/c.csv"
+	run tsm-ingest -U "$W" --no-refresh candles --exchange binance --symbol BTCUSDT --interval 1m "$d/c.csv"
+	assert_status 0
+	assert_output_has "2 rows read, 2 inserted"
+	printf '[{"symbol":"BTCUSDT","qty":1,"side":"buy","price":100,"time":1704067200}]' >"$d/t.json"
+	run tsm-migrate -U "$W" trades --no-backup "$d/t.json"
+	assert_status 0
+	assert_output_has "1 record: 1 inserted"
+	before=$(q -c "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'tsm'")
+	for sql in "DROP TABLE tsm.candles" "DROP TABLE tsm.instruments CASCADE" \
+	    "ALTER TABLE tsm.trades DROP COLUMN symbol" "TRUNCATE tsm.candles" \
+	    "CREATE TABLE tsm.evil (x int)" "DROP SCHEMA tsm CASCADE" \
+	    "CREATE OR REPLACE FUNCTION tsm.evil() RETURNS int LANGUAGE sql AS 'SELECT 1'" \
+	    "GRANT tsm_reader TO $W" "ALTER TABLE tsm.candles OWNER TO $W"; do
+		run q -U "$W" -c "$sql"
+		[ "$status" != 0 ] || { echo "the writer ran: $sql"; return 1; }
+		[[ $output == *"must be owner"* || $output == *"permission denied"* ||
+		    $output == *"must have admin option"* ]] ||
+		    { echo "$sql: $output"; return 1; }
+	done
+	[ "$(q -c "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'tsm'")" = "$before" ]
+	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 2 ]
+	[ "$(q -c "SELECT count(*) FROM tsm.trades")" = 1 ]
+	run tsm-init -U "$W" --roles
+	assert_status 1
+	drop_login_roles
+}
