@@ -606,3 +606,36 @@ query_runs() {
 	assert_status 1
 	drop_login_roles
 }
+
+# ---- the files tsm writes ----
+
+@test "rejects, backups and metrics files are never world-writable, even with umask 000" {
+	init_db
+	d=$(tmpdir)
+	umask 000
+	printf 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1,5\n2024-01-01T00:01:00Z,1,x,0.5,1,5\n' >"$d/c.csv"
+	run tsm-ingest candles --exchange binance --symbol BTCUSDT --interval 1m \
+	    --rejects "$d/rejects.csv" --metrics-file "$d/load.prom" "$d/c.csv"
+	assert_status 4
+	assert_output_has "2 rows read, 1 inserted, 0 updated, 0 unchanged, 0 duplicates, 1 rejected"
+	# Rejected rows are data: the owner's alone.  Metrics are for a
+	# collector to read.
+	[ "$(stat -c %a "$d/rejects.csv")" = 600 ]
+	[ "$(stat -c %a "$d/load.prom")" = 644 ]
+	grep -q 'column ""high"": ""x"" is not a number' "$d/rejects.csv"
+	[ -z "$(ls "$d" | grep tmp)" ]
+	# A backup has the mode of its original, less the write bit for all.
+	for m in 600 640 644 660 666; do
+		printf '[{"symbol":"S%s","qty":1,"side":"buy","price":5,"time":1704067200}]' "$m" >"$d/t$m.json"
+		chmod "$m" "$d/t$m.json"
+		run tsm-migrate trades "$d/t$m.json"
+		assert_status 0
+		assert_output_has "backed up as $d/t$m.json.bak"
+		cmp "$d/t$m.json" "$d/t$m.json.bak"
+		want=$(printf '%o' $((8#$m & ~8#002)))
+		[ "$(stat -c %a "$d/t$m.json.bak")" = "$want" ] ||
+		    { echo "t$m.json.bak: mode $(stat -c %a "$d/t$m.json.bak"), want $want"; return 1; }
+	done
+	# No file tsm wrote is writable by others.
+	[ -z "$(find "$d" -type f -perm -o+w \( -name '*.bak' -o -name rejects.csv -o -name '*.prom' \))" ]
+}
