@@ -483,6 +483,9 @@ candles_dump() {
 	assert_output_has "candles: 3 chunks compressed"
 	[ "$(compressed_chunks)" = 3 ]
 	[ "$(candles_dump)" = "$before" ]
+	# The run that lost its connection is recorded as such.
+	[ "$(q -c "SELECT string_agg(status || ': ' || CASE WHEN detail LIKE '3 chunks compressed, %' THEN '3 chunks compressed' ELSE detail END, '; ' ORDER BY id) FROM tsm.runs WHERE action = 'compression'")" = "error: did not finish: the run was killed or lost its connection; success: 3 chunks compressed" ] ||
+	    { q -c "SELECT status, detail FROM tsm.runs"; return 1; }
 	[ "$(q -c "SELECT count(*) FROM tsm.candles_all")" = 43200 ]
 	[ "$(q -c "SELECT count(*) FROM (SELECT DISTINCT instrument_id, timeframe, time FROM tsm.candles_all) k")" = 43200 ]
 }
