@@ -191,6 +191,79 @@ refute_secrets() {
 	refute_secrets "$pw" 'S3cret'
 }
 
+@test "a password in a URI, PGPASSWORD or .pgpass never shows in any tool's output, error or file" {
+	local pw="Tw0'\"; x%s\$\$" enc uri d out
+	enc=$(uri_encode "$pw")
+	secure_db sec_tools "$pw"
+	uri="postgresql://sec_tools:$enc@/sec_tools?host=$SEC_DIR"
+	d=$(tmpdir)
+	tsm-init -q -d "$uri" --backend "$BACKEND"
+	printf 'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1,5\n2024-01-01T00:01:00Z,1,x,0.5,1,5\n' >"$d/c.csv"
+	printf '[{"symbol":"BTCUSDT","qty":1,"side":"buy","price":5,"time":1704067200}]' >"$d/t.json"
+	printf '*:*:sec_tools:sec_tools:%s\n' "$(printf '%s' "$pw" | sed 's/[\\:]/\\&/g')" >"$d/pgpass"
+	chmod 600 "$d/pgpass"
+	out=$d/all-output
+	: >"$out"
+	# Each way of giving the password, each tool, good and bad.
+	for how in uri env file; do
+		case $how in
+		uri) conn=(-d "$uri"); envs=() ;;
+		env) conn=(-h "$SEC_DIR" -U sec_tools -d sec_tools); envs=(PGPASSWORD="$pw") ;;
+		file) conn=(-h "$SEC_DIR" -U sec_tools -d sec_tools); envs=(PGPASSFILE="$d/pgpass") ;;
+		esac
+		(
+			set +e
+			env "${envs[@]}" tsm-ingest "${conn[@]}" candles --exchange binance --symbol BTCUSDT --interval 1m \
+			    --rejects "$d/rej-$how.csv" --metrics-file "$d/m-$how.prom" --progress "$d/c.csv"
+			echo "ingest: $?"
+			env "${envs[@]}" tsm-query "${conn[@]}" --explain ohlcv BTCUSDT -i 1h
+			echo "query: $?"
+			env "${envs[@]}" tsm-query "${conn[@]}" sql "SELECT current_setting('application_name'), current_user"
+			env "${envs[@]}" tsm-migrate "${conn[@]}" trades --dry-run "$d/t.json"
+			echo "migrate: $?"
+			env "${envs[@]}" tsm-compress "${conn[@]}" status
+			env "${envs[@]}" tsm-compress "${conn[@]}" run --dry-run --older-than 1d
+			echo "compress: $?"
+			env "${envs[@]}" tsm-backtest "${conn[@]}" --symbol BTCUSDT --interval 1m
+			env "${envs[@]}" tsm-init "${conn[@]}" --status
+			# Errors: a table that is not there, a database that is not.
+			env "${envs[@]}" tsm-query "${conn[@]}" sql "SELECT * FROM no_such_table"
+			env "${envs[@]}" tsm-ingest "${conn[@]}" --schema nowhere candles --exchange x --symbol y --interval 1m "$d/c.csv"
+			echo "errors: done"
+		) >>"$out" 2>&1
+	done
+	for t in tsm-ingest tsm-query tsm-migrate tsm-compress tsm-backtest tsm-init; do
+		case $t in
+		tsm-ingest) args=(candles --exchange x --symbol y --interval 1m "$d/c.csv") ;;
+		tsm-query) args=(symbols) ;;
+		tsm-migrate) args=(trades --dry-run "$d/t.json") ;;
+		tsm-compress) args=(status) ;;
+		tsm-backtest) args=(--symbol BTCUSDT --interval 1m) ;;
+		tsm-init) args=(--status) ;;
+		esac
+		run "$t" -d "postgresql://sec_tools:${enc}Q@/sec_tools?host=$SEC_DIR" "${args[@]}"
+		assert_status 3
+		assert_output_has "password authentication failed"
+		echo "$output" >>"$out"
+		run env PGPASSWORD="${pw}Q" "$t" -h "$SEC_DIR" -U sec_tools -d sec_tools "${args[@]}"
+		assert_status 3
+		echo "$output" >>"$out"
+	done
+	output=$(cat "$out")
+	# The runs worked (the password was used) ...
+	[ "$(grep -c '^ingest: 4$' "$out")" = 3 ]
+	[ "$(grep -c '^query: 0$' "$out")" = 3 ]
+	[ "$(grep -c '^migrate: 0$' "$out")" = 3 ]
+	[ "$(grep -c '^compress: 0$' "$out")" = 3 ]
+	assert_output_has "tsm-query,sec_tools"
+	# ... and it shows nowhere: not in the output, nor in the files.
+	refute_secrets "$pw" "$enc" "Tw0'" "${enc:0:8}"
+	for f in "$d"/rej-*.csv "$d"/m-*.prom; do
+		output=$(cat "$f")
+		refute_secrets "$pw" "$enc" "Tw0'" "${enc:0:8}"
+	done
+}
+
 # The names a careless or hostile user may give --schema.
 schema_names=(
 	'x"; DROP TABLE public.canary; --'
