@@ -162,6 +162,30 @@ pg_start() {
 	assert_rows_once 4000
 }
 
+@test "ingest -j 3: a worker's backend terminated mid-load: exit 3, the count said is the count stored; the rerun loads every row once" {
+	init_db
+	gen 6000 "$BATS_TEST_TMPDIR/c.csv"
+	slow_inserts 0.2
+	tsm-ingest "${C[@]}" -j 3 -b 200 "$BATS_TEST_TMPDIR/c.csv" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_rows 600
+	# One of the sessions that are loading, in the trigger's sleep.
+	wait_sleeping tsm-ingest
+	q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tsm-ingest' AND wait_event = 'PgSleep' LIMIT 1" >/dev/null
+	reap $pid "$BATS_TEST_TMPDIR/err"
+	assert_status 3
+	assert_output_has "tsm-ingest: error: lost the connection to the server: terminating connection due to administrator command"
+	n=$(committed)
+	[ -n "$n" ] && [ $((n % 200)) = 0 ] && [ "$n" -ge 600 ] && [ "$n" -lt 6000 ]
+	assert_output_has "detail: $n rows were committed in $((n / 200)) batches"
+	assert_committed "$n"
+	fast_inserts
+	run ingest -b 200 -j 3 "$BATS_TEST_TMPDIR/c.csv"
+	assert_status 0
+	assert_output_has "6000 rows read, $((6000 - n)) inserted, 0 updated, $n unchanged"
+	assert_rows_once 6000
+}
+
 @test "ingest: the server stopped mid-load exits 3 with what was committed; after a restart the rerun loads every row once" {
 	private_pg
 	init_db
