@@ -1,6 +1,8 @@
 /*
  * ingest_db.c: one batch, one transaction; the probe; partitions.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +248,31 @@ make_partitions(PGconn *conn, const struct tsm_load_opts *o,
 }
 
 /*
+ * Every statement of a pipeline succeeded (a COMMIT among them did
+ * commit), but its end never came: the server ended the session right
+ * after (a terminated backend, a shutdown).  Waits, up to 5 s, for the
+ * link to close, so that the next use of the connection reports it
+ * lost; true if it did.  The statements' work stands.
+ */
+static bool
+link_closing(PGconn *conn)
+{
+	PGresult *pr;
+
+	for (int i = 0; i < 100 && PQstatus(conn) != CONNECTION_BAD; i++) {
+		struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+
+		if (p.fd < 0 || (poll(&p, 1, 50) < 0 && errno != EINTR))
+			break;
+		if (PQconsumeInput(conn) == 0)
+			break;
+		while (!PQisBusy(conn) && (pr = PQgetResult(conn)) != NULL)
+			PQclear(pr);
+	}
+	return PQstatus(conn) == CONNECTION_BAD;
+}
+
+/*
  * Runs n statements in one round trip (libpq's pipeline mode); out[i], if
  * out is not NULL, receives each result (the caller clears them).  False
  * with res filled at the first that fails (the rest are not run).
@@ -308,9 +335,7 @@ pipeline(PGconn *conn, int n, const char *const *sql, const int *nparams,
 		if (st == PGRES_PIPELINE_SYNC)
 			break;
 	}
-	if (PQexitPipelineMode(conn) != 1 && ok) {
-		/* Still busy: the results ended early, the link may be gone. */
-		(void)PQconsumeInput(conn);
+	if (PQexitPipelineMode(conn) != 1 && ok && !link_closing(conn)) {
 		capture(conn, NULL, res);
 		ok = false;
 	}
