@@ -489,12 +489,19 @@ candles_dump() {
 	SLOW_APP=tsm-faults-locker-$$
 	PGAPPNAME=$SLOW_APP psql -XAtq -c "BEGIN" -c "LOCK TABLE $chunk IN ACCESS SHARE MODE" \
 	    -c "SELECT pg_sleep(60)" >/dev/null 2>&1 3>&- &
-	tsm-compress run --older-than 30d candles 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
 	for _ in $(seq 300); do
-		[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsm-compress' AND wait_event_type = 'Lock'")" = 1 ] && break
+		[ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE a.application_name = '$SLOW_APP' AND l.relation = '$chunk'::regclass AND l.granted")" = 1 ] && break
 		sleep 0.1
 	done
+	tsm-compress run --older-than 30d candles 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	waiting=0
+	for _ in $(seq 300); do
+		waiting=$(q -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tsm-compress' AND wait_event_type = 'Lock'")
+		[ "$waiting" = 1 ] && break
+		sleep 0.1
+	done
+	[ "$waiting" = 1 ] || { echo "tsm-compress never waited for the lock"; return 1; }
 	q -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tsm-compress'" >/dev/null
 	reap $pid "$BATS_TEST_TMPDIR/err"
 	assert_status 3
