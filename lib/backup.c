@@ -114,8 +114,9 @@ tsm_backup_write(const char *path, const void *bytes, size_t len,
 
 	if (dir == NULL)
 		goto oom;
+	/* The original's mode, but never writable by everyone. */
 	if (stat(path, &st) == 0)
-		mode = st.st_mode & 0777;
+		mode = st.st_mode & 0777 & ~(mode_t)S_IWOTH;
 
 	/* A backup of these very bytes is already there: keep it. */
 	for (int n = 0; n < 1000; n++) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cancel.h"
 #include "db.h"
@@ -37,6 +38,24 @@ tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 struct refresh {
 	const char *p[3];
 };
+
+/*
+ * Whether a refresh failed only because another session was at the
+ * same aggregate (a concurrent refresh, a lock, a deadlock or a
+ * serialization failure: classes 55 and 40), so that trying it again
+ * shortly after will do.
+ */
+static bool
+refresh_busy(const PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return state != NULL && (strncmp(state, "55", 2) == 0 ||
+	    strncmp(state, "40", 2) == 0);
+}
+
+/* Tries of a refresh that meets another session's, 0.1 s to 1 s apart. */
+#define REFRESH_TRIES 60
 
 /* Says why a refresh failed; true if it was a missing privilege. */
 static bool
@@ -80,7 +99,8 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 	struct refresh *rf = NULL;
 	char *sql, *call, *e;
 	PGresult *res;
-	int n, next = 0, active = 0, k = 1;
+	int n, next = 0, active = 0, k = 1, nagain = 0, round = 0;
+	int *todo = NULL, *again = NULL;
 	bool ok = true, denied = false;
 
 	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", co->schema);
@@ -116,15 +136,22 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 	}
 	n = PQntuples(res);
 	rf = calloc((size_t)n + 1, sizeof(*rf));
-	if (rf == NULL) {
+	todo = calloc((size_t)n + 1, sizeof(*todo));
+	again = calloc((size_t)n + 1, sizeof(*again));
+	if (rf == NULL || todo == NULL || again == NULL) {
+		free(rf);
+		free(todo);
+		free(again);
 		PQclear(res);
 		free(call);
 		tsm_error("out of memory");
 		return false;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < 3; j++)
 			rf[i].p[j] = PQgetvalue(res, i, j);
+		todo[i] = i;
+	}
 
 	/*
 	 * Each refresh reads and writes on its own: with a connection each,
@@ -142,6 +169,7 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 		PQclear(PQexec(conns[k], "SET jit = off"));
 		busy[k++] = -1;
 	}
+retry:
 	while ((next < n && !denied) || active > 0) {
 		struct pollfd pfd[TSM_AGGS_MAXCONN];
 
@@ -149,15 +177,16 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 			if (busy[c] >= 0 || next >= n || denied)
 				continue;
 			if (PQsendQueryParams(conns[c], call, 3, NULL,
-			    rf[next].p,
+			    rf[todo[next]].p,
 			    NULL, NULL, 0) != 1) {
 				tsm_warning("could not refresh %s: %s",
-				    rf[next].p[0], PQerrorMessage(conns[c]));
+				    rf[todo[next]].p[0],
+				    PQerrorMessage(conns[c]));
 				ok = false;
 				next++;
 				continue;
 			}
-			busy[c] = next++;
+			busy[c] = todo[next++];
 			active++;
 		}
 		if (active == 0)
@@ -190,6 +219,12 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 			    !PQisBusy(conns[c])) {
 				while ((r = PQgetResult(conns[c])) != NULL) {
 					if (PQresultStatus(r) !=
+					    PGRES_COMMAND_OK &&
+					    refresh_busy(r) &&
+					    round < REFRESH_TRIES &&
+					    !tsm_interrupted) {
+						again[nagain++] = busy[c];
+					} else if (PQresultStatus(r) !=
 					    PGRES_COMMAND_OK) {
 						ok = false;
 						if (!denied &&
@@ -205,8 +240,28 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 			}
 		}
 	}
+	if (nagain > 0 && !denied && !tsm_interrupted) {
+		/* Another load refreshes the same buckets: after it, again. */
+		int *t = todo;
+
+		usleep(100000 * (unsigned)(round < 10 ? round + 1 : 10));
+		todo = again;
+		again = t;
+		n = nagain;
+		nagain = 0;
+		next = 0;
+		round++;
+		goto retry;
+	}
+	for (int i = 0; i < nagain; i++) {
+		ok = false;
+		tsm_warning("could not refresh %s: another session kept "
+		    "refreshing it", rf[again[i]].p[0]);
+	}
 	for (int c = 1; c < k; c++)
 		PQfinish(conns[c]);
+	free(todo);
+	free(again);
 	free(rf);
 	PQclear(res);
 	free(call);

@@ -1,6 +1,8 @@
 /*
  * ingest_db.c: one batch, one transaction; the probe; partitions.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,22 @@ dup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
+/*
+ * Whether a failure means the connection is gone: libpq says so, or the
+ * server said it ends the session (terminated, shutting down, starting
+ * up: class 57P) or the link broke (class 08).  A FATAL message arrives
+ * before libpq has read the end of the stream, so PQstatus alone may
+ * still say CONNECTION_OK.
+ */
+static bool
+connection_lost(PGconn *conn, const char *state)
+{
+	if (PQstatus(conn) == CONNECTION_BAD)
+		return true;
+	return state != NULL && (strncmp(state, "57P", 3) == 0 ||
+	    strncmp(state, "08", 2) == 0);
+}
+
 /* Keeps what a failed result says, for the main thread. */
 static void
 capture(PGconn *conn, const PGresult *pr, struct tsm_batch_result *res)
@@ -32,7 +50,7 @@ capture(PGconn *conn, const PGresult *pr, struct tsm_batch_result *res)
 	tsm_batch_result_clear(res);
 	snprintf(res->sqlstate, sizeof(res->sqlstate), "%s",
 	    state ? state : "");
-	if (PQstatus(conn) == CONNECTION_BAD)
+	if (connection_lost(conn, state))
 		res->status = TSM_BATCH_LOST;
 	else if (state != NULL && strcmp(state, "57014") == 0 &&
 	    tsm_interrupted)
@@ -230,6 +248,31 @@ make_partitions(PGconn *conn, const struct tsm_load_opts *o,
 }
 
 /*
+ * Every statement of a pipeline succeeded (a COMMIT among them did
+ * commit), but its end never came: the server ended the session right
+ * after (a terminated backend, a shutdown).  Waits, up to 5 s, for the
+ * link to close, so that the next use of the connection reports it
+ * lost; true if it did.  The statements' work stands.
+ */
+static bool
+link_closing(PGconn *conn)
+{
+	PGresult *pr;
+
+	for (int i = 0; i < 100 && PQstatus(conn) != CONNECTION_BAD; i++) {
+		struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+
+		if (p.fd < 0 || (poll(&p, 1, 50) < 0 && errno != EINTR))
+			break;
+		if (PQconsumeInput(conn) == 0)
+			break;
+		while (!PQisBusy(conn) && (pr = PQgetResult(conn)) != NULL)
+			PQclear(pr);
+	}
+	return PQstatus(conn) == CONNECTION_BAD;
+}
+
+/*
  * Runs n statements in one round trip (libpq's pipeline mode); out[i], if
  * out is not NULL, receives each result (the caller clears them).  False
  * with res filled at the first that fails (the rest are not run).
@@ -292,7 +335,7 @@ pipeline(PGconn *conn, int n, const char *const *sql, const int *nparams,
 		if (st == PGRES_PIPELINE_SYNC)
 			break;
 	}
-	if (PQexitPipelineMode(conn) != 1 && ok) {
+	if (PQexitPipelineMode(conn) != 1 && ok && !link_closing(conn)) {
 		capture(conn, NULL, res);
 		ok = false;
 	}
@@ -370,6 +413,8 @@ tsm_load_batch(PGconn *conn, const struct tsm_load_opts *o,
 again:
 	tsm_batch_split(b, &direct, &staged);
 	ins = upd = 0;
+	/* A batch sent again through the stage is not committed yet. */
+	committed = false;
 	if (direct > 0) {
 		/* Nothing else to do in the batch: commit in the same trip. */
 		committed = staged == 0 && !o->rollups;

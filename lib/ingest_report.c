@@ -31,7 +31,18 @@ tsm_rejects_open(const char *path)
 		tsm_error("out of memory");
 		return NULL;
 	}
-	r->f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	if (strcmp(path, "-") == 0) {
+		r->f = stdout;
+	} else {
+		/* Rejected rows are data: for the owner only, whatever the
+		 * umask. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+
+		r->f = fd < 0 ? NULL : fdopen(fd, "w");
+		if (r->f == NULL && fd >= 0)
+			close(fd);
+	}
 	if (r->f == NULL) {
 		tsm_error("cannot open \"%s\": %s", path, strerror(errno));
 		free(r->path);
@@ -186,7 +197,9 @@ tsm_ingest_metrics(const char *path, const char *kind,
 	if (strlen(job) > 5 && strcmp(job + strlen(job) - 5, ".prom") == 0)
 		job[strlen(job) - 5] = '\0';
 	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A name made in advance (a link, say) is never written through. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 		tsm_error("cannot write the metrics file \"%s\": %s", tmp,
 		    strerror(errno));

@@ -453,6 +453,9 @@ fail_rollback:
 		rollback(conn);
 	if (tsm_interrupted)
 		tsm_error("interrupted: nothing was migrated");
+	else if (PQstatus(conn) == CONNECTION_BAD)
+		tsm_detail("nothing was migrated: the transaction never "
+		    "committed; run the same command again");
 	free(table);
 	return status;
 fail:
