@@ -13,6 +13,7 @@
 #include "log.h"
 #include "num.h"
 #include "optimize.h"
+#include "outfile.h"
 #include "svgplot.h"
 #include "timeparse.h"
 
@@ -119,7 +120,7 @@ sinks_open(const struct tsm_bt_job *job, const struct tsm_candles *c,
 {
 	memset(k, 0, sizeof(*k));
 	if (job->equity_path != NULL) {
-		if ((k->ef = fopen(job->equity_path, "w")) == NULL) {
+		if ((k->ef = tsm_create_private(job->equity_path)) == NULL) {
 			tsm_error("cannot open \"%s\": %m", job->equity_path);
 			return false;
 		}
@@ -140,7 +141,7 @@ sinks_open(const struct tsm_bt_job *job, const struct tsm_candles *c,
 static bool
 write_path(const char *path, bool (*fn)(FILE *, const void *), const void *arg)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = tsm_create_private(path);
 	bool ok;
 
 	if (f == NULL) {

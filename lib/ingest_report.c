@@ -14,6 +14,7 @@
 #include "ingest_report.h"
 #include "ingest_run.h"
 #include "log.h"
+#include "outfile.h"
 
 struct tsm_rejects {
 	FILE *f;
@@ -34,14 +35,7 @@ tsm_rejects_open(const char *path)
 	if (strcmp(path, "-") == 0) {
 		r->f = stdout;
 	} else {
-		/* Rejected rows are data: for the owner only, whatever the
-		 * umask. */
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-
-		r->f = fd < 0 ? NULL : fdopen(fd, "w");
-		if (r->f == NULL && fd >= 0)
-			close(fd);
+		r->f = tsm_create_private(path);
 	}
 	if (r->f == NULL) {
 		tsm_error("cannot open \"%s\": %s", path, strerror(errno));
@@ -196,10 +190,11 @@ tsm_ingest_metrics(const char *path, const char *kind,
 	snprintf(job, sizeof(job), "%s", base);
 	if (strlen(job) > 5 && strcmp(job + strlen(job) - 5, ".prom") == 0)
 		job[strlen(job) - 5] = '\0';
-	sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-	/* A name made in advance (a link, say) is never written through. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
+	/* A new name each time: one made in advance (a link, say) is never
+	 * written through, and a temporary file left by a run that died is
+	 * never in the way. */
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 		tsm_error("cannot write the metrics file \"%s\": %s", tmp,
 		    strerror(errno));

@@ -682,7 +682,7 @@ query_runs() {
 
 # ---- the files tsm writes ----
 
-@test "rejects, backups and metrics files are never world-writable, even with umask 000" {
+@test "rejects, backups, metrics and backtest files are never world-writable, even with umask 000" {
 	init_db
 	d=$(tmpdir)
 	umask 000
@@ -709,6 +709,18 @@ query_runs() {
 		[ "$(stat -c %a "$d/t$m.json.bak")" = "$want" ] ||
 		    { echo "t$m.json.bak: mode $(stat -c %a "$d/t$m.json.bak"), want $want"; return 1; }
 	done
+	# tsm-backtest's trades, equity and chart files: the owner's alone.
+	printf 'time,open,high,low,close,volume\n' >"$d/b.csv"
+	for i in $(seq 0 59); do
+		printf '2024-01-01T00:%02d:00Z,%s,%s,%s,%s,1\n' "$i" $((100 + i % 7)) $((102 + i % 7)) $((99 + i % 7)) $((101 + i % 7))
+	done >>"$d/b.csv"
+	run tsm-backtest --strategy sma-cross --fast 2 --slow 5 \
+	    --trades "$d/trades.csv" --equity "$d/equity.csv" --plot "$d/run.svg" <"$d/b.csv"
+	assert_status 0
+	for f in trades.csv equity.csv run.svg; do
+		[ "$(stat -c %a "$d/$f")" = 600 ] ||
+		    { echo "$f: mode $(stat -c %a "$d/$f"), want 600"; return 1; }
+	done
 	# No file tsm wrote is writable by others.
-	[ -z "$(find "$d" -type f -perm -o+w \( -name '*.bak' -o -name rejects.csv -o -name '*.prom' \))" ]
+	[ -z "$(find "$d" -type f -perm -o+w \( -name '*.bak' -o -name rejects.csv -o -name '*.prom' -o -name '*.svg' -o -name 'equity.csv' -o -name 'trades.csv' \))" ]
 }
