@@ -7,9 +7,11 @@
 -- compressed ones at the sizes recorded when they were compressed
 -- (TimescaleDB's catalog, or compressed_partitions), so that the cost
 -- does not grow with the number of compressed chunks beyond one catalog
--- row each, summed in one pass.  oldest and newest look into the first and last chunks only,
--- of kinds that have chunks (OFFSET 0 keeps that condition in front of
--- the function, which would otherwise run for every kind).
+-- row each, summed in one pass.  oldest and newest look into the first
+-- and last chunks only, of kinds that hold data: compressed chunks, or
+-- (plain PostgreSQL, where tsm-init makes partitions ahead) partitions
+-- whose heap is not empty.  OFFSET 0 keeps that condition in front of
+-- the function, which would otherwise run for every kind.
 WITH k AS (
 	SELECT s.kind, s.table_name, s.chunk_interval, s.compress_after,
 	    s.retention
@@ -42,7 +44,8 @@ WITH k AS (
 \endif
 	GROUP BY ch.hypertable_id
 ), c AS (
-	SELECT k.kind, x.chunks, x.compressed, x.hot, x.cbefore, x.cafter
+	SELECT k.kind, x.chunks, x.compressed, x.chunks AS full, x.hot,
+	    x.cbefore, x.cafter
 	FROM k
 	JOIN _timescaledb_catalog.hypertable h ON h.schema_name = :'schema'
 	    AND h.table_name = k.table_name
@@ -51,6 +54,8 @@ WITH k AS (
 ), c AS (
 	SELECT k.kind, pg_catalog.count(*) AS chunks,
 	    pg_catalog.count(cp.partition) AS compressed,
+	    pg_catalog.count(*) FILTER (WHERE cp.partition IS NULL
+		AND pg_catalog.pg_relation_size(i.inhrelid) > 0) AS full,
 	    pg_catalog.sum(CASE WHEN cp.partition IS NULL
 		THEN pg_catalog.pg_total_relation_size(i.inhrelid) ELSE 0 END)
 		AS hot,
@@ -82,5 +87,5 @@ SELECT k.kind, k.table_name AS "table", coalesce(c.chunks, 0)
 FROM k
 LEFT JOIN c ON c.kind = k.kind
 LEFT JOIN LATERAL (SELECT * FROM :"schema".series_extent(k.kind)
-	WHERE c.chunks > 0 OFFSET 0) e ON true
+	WHERE c.compressed > 0 OR c.full > 0 OFFSET 0) e ON true
 ORDER BY k.kind;
