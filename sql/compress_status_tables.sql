@@ -7,44 +7,55 @@
 -- compressed ones at the sizes recorded when they were compressed
 -- (TimescaleDB's catalog, or compressed_partitions), so that the cost
 -- does not grow with the number of compressed chunks beyond one catalog
--- row each.  oldest and newest look into the first and last chunks only,
--- of kinds that have chunks (OFFSET 0 keeps that condition in front of
--- the function, which would otherwise run for every kind).
+-- row each, summed in one pass.  oldest and newest look into the first
+-- and last chunks only, of kinds that hold data: compressed chunks, or
+-- (plain PostgreSQL, where tsm-init makes partitions ahead) partitions
+-- whose heap is not empty.  OFFSET 0 keeps that condition in front of
+-- the function, which would otherwise run for every kind.
 WITH k AS (
 	SELECT s.kind, s.table_name, s.chunk_interval, s.compress_after,
 	    s.retention
 	FROM :"schema".series s
 	WHERE $1::text[] IS NULL OR s.kind = ANY ($1::text[])
 \if :timescaledb
-), z AS MATERIALIZED (
-	-- The recorded sizes, hashed once rather than probed per chunk.
-	SELECT cs.chunk_id, cs.uncompressed_heap_size + cs.uncompressed_toast_size
-	    + cs.uncompressed_index_size AS before, cs.compressed_heap_size
-	    + cs.compressed_toast_size + cs.compressed_index_size AS after
-	FROM _timescaledb_catalog.compression_chunk_size cs
-\endif
-), c AS (
-\if :timescaledb
-	SELECT k.kind, pg_catalog.count(*) AS chunks,
+), x AS (
+	-- The chunk catalog summed per hypertable before anything is joined
+	-- to its rows: one pass, grouped by an integer, whatever the count.
+	SELECT ch.hypertable_id, pg_catalog.count(*) AS chunks,
 	    pg_catalog.count(*) FILTER (WHERE ch.status & 1 <> 0) AS compressed,
 	    pg_catalog.sum(CASE WHEN ch.status & 1 = 0 OR ch.status & 8 <> 0
 		THEN pg_catalog.pg_total_relation_size(pg_catalog.format('%I.%I',
 		    ch.schema_name, ch.table_name)::regclass) ELSE 0 END) AS hot,
-	    pg_catalog.sum(z.before) FILTER (WHERE ch.status & 1 <> 0)
-		AS cbefore,
-	    pg_catalog.sum(z.after) FILTER (WHERE ch.status & 1 <> 0) AS cafter
-	FROM k
-	JOIN _timescaledb_catalog.hypertable h ON h.schema_name = :'schema'
-	    AND h.table_name = k.table_name
-	JOIN _timescaledb_catalog.chunk ch ON ch.hypertable_id = h.id
+	    pg_catalog.sum(cs.uncompressed_heap_size
+		+ cs.uncompressed_toast_size + cs.uncompressed_index_size)
+		FILTER (WHERE ch.status & 1 <> 0) AS cbefore,
+	    pg_catalog.sum(cs.compressed_heap_size + cs.compressed_toast_size
+		+ cs.compressed_index_size) FILTER (WHERE ch.status & 1 <> 0)
+		AS cafter
+	FROM _timescaledb_catalog.chunk ch
+	LEFT JOIN _timescaledb_catalog.compression_chunk_size cs
+	    ON cs.chunk_id = ch.id
+	WHERE ch.hypertable_id IN (SELECT h.id
+	    FROM _timescaledb_catalog.hypertable h
+	    WHERE h.schema_name = :'schema'
+	    AND h.table_name IN (SELECT k.table_name FROM k))
 \if :tsdb_dropped
 	    AND NOT ch.dropped
 \endif
-	LEFT JOIN z ON z.chunk_id = ch.id
-	GROUP BY k.kind
+	GROUP BY ch.hypertable_id
+), c AS (
+	SELECT k.kind, x.chunks, x.compressed, x.chunks AS full, x.hot,
+	    x.cbefore, x.cafter
+	FROM k
+	JOIN _timescaledb_catalog.hypertable h ON h.schema_name = :'schema'
+	    AND h.table_name = k.table_name
+	JOIN x ON x.hypertable_id = h.id
 \else
+), c AS (
 	SELECT k.kind, pg_catalog.count(*) AS chunks,
 	    pg_catalog.count(cp.partition) AS compressed,
+	    pg_catalog.count(*) FILTER (WHERE cp.partition IS NULL
+		AND pg_catalog.pg_relation_size(i.inhrelid) > 0) AS full,
 	    pg_catalog.sum(CASE WHEN cp.partition IS NULL
 		THEN pg_catalog.pg_total_relation_size(i.inhrelid) ELSE 0 END)
 		AS hot,
@@ -76,5 +87,5 @@ SELECT k.kind, k.table_name AS "table", coalesce(c.chunks, 0)
 FROM k
 LEFT JOIN c ON c.kind = k.kind
 LEFT JOIN LATERAL (SELECT * FROM :"schema".series_extent(k.kind)
-	WHERE c.chunks > 0 OFFSET 0) e ON true
+	WHERE c.compressed > 0 OR c.full > 0 OFFSET 0) e ON true
 ORDER BY k.kind;

@@ -49,7 +49,12 @@ WHERE instrument_id = $1::integer
 	(pg_catalog.array_agg(close ORDER BY time DESC))[1] AS close,
 \endif
 	sum(volume ORDER BY time) AS volume
+\if :native
+-- With the rows of partitions tsm-compress packed (tsm-compress(1)).
+FROM :"schema".candles_range($2::timestamptz, $3::timestamptz)
+\else
 FROM :"schema".candles
+\endif
 WHERE instrument_id = $1::integer AND timeframe = $4::text
     AND time >= $2::timestamptz AND time < $3::timestamptz
 \endif

@@ -9,6 +9,11 @@
 -- types).  To try one in psql, PREPARE it with the types (integer,
 -- timestamptz, timestamptz, text, interval) and EXECUTE it.
 SELECT time, open, high, low, close, volume
+\if :native
+-- With the rows of partitions tsm-compress packed (tsm-compress(1)).
+FROM :"schema".candles_range($2::timestamptz, $3::timestamptz)
+\else
 FROM :"schema".candles
+\endif
 WHERE instrument_id = $1::integer AND timeframe = $4::text
     AND time >= $2::timestamptz AND time < $3::timestamptz

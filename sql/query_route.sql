@@ -6,6 +6,12 @@
 -- (instrument_id, timeframe, time): one index probe per timeframe, not a
 -- read of every candle.  tsm-query routes an interval with it (see
 -- tsm-query(1), ROUTING).
+--
+-- On plain PostgreSQL the rows of partitions that tsm-compress packed are
+-- not in the table but in blocks of candles_packed (see tsm-compress(1)):
+-- their timeframes come from the blocks' segment columns, and the first
+-- and last times from the blocks' bounds, unpacking only a block that
+-- straddles an end of the range.
 WITH RECURSIVE tf AS (
 	SELECT (SELECT min(c.timeframe) FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer) AS timeframe
@@ -14,8 +20,47 @@ WITH RECURSIVE tf AS (
 	    WHERE c.instrument_id = $1::integer AND c.timeframe > tf.timeframe)
 	FROM tf
 	WHERE tf.timeframe IS NOT NULL
+\if :native
+), tfs AS (
+	SELECT tf.timeframe FROM tf WHERE tf.timeframe IS NOT NULL
+	UNION
+	SELECT p.timeframe FROM :"schema".candles_packed p
+	WHERE p.instrument_id = $1::integer
+), packed AS (
+	-- The blocks in range, with their times in range when they
+	-- straddle an end of it.
+	SELECT p.timeframe, p._lo, p._hi,
+	    p._lo < $2::timestamptz OR p._hi >= $3::timestamptz AS edge,
+	    CASE WHEN p._lo < $2::timestamptz OR p._hi >= $3::timestamptz
+	    THEN (SELECT pg_catalog.array_agg(x.t) FROM (
+		SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
+		UNION ALL
+		SELECT p._lo + (i - 1) * p._step
+		FROM pg_catalog.generate_series(1, p._n) AS i
+		WHERE p.time IS NULL) AS x(t)
+		WHERE x.t >= $2::timestamptz AND x.t < $3::timestamptz) END
+		AS times
+	FROM :"schema".candles_packed p
+	WHERE p.instrument_id = $1::integer
+	    AND p._lo < $3::timestamptz AND p._hi >= $2::timestamptz
+\endif
 )
 SELECT tf.timeframe,
+\if :native
+	least((SELECT min(c.time) FROM :"schema".candles c
+	    WHERE c.instrument_id = $1::integer AND c.timeframe = tf.timeframe
+	    AND c.time >= $2::timestamptz AND c.time < $3::timestamptz),
+	    (SELECT min(CASE WHEN NOT p.edge THEN p._lo ELSE
+		(SELECT min(t) FROM pg_catalog.unnest(p.times) AS t) END)
+	    FROM packed p WHERE p.timeframe = tf.timeframe)) AS first,
+	greatest((SELECT max(c.time) FROM :"schema".candles c
+	    WHERE c.instrument_id = $1::integer AND c.timeframe = tf.timeframe
+	    AND c.time >= $2::timestamptz AND c.time < $3::timestamptz),
+	    (SELECT max(CASE WHEN NOT p.edge THEN p._hi ELSE
+		(SELECT max(t) FROM pg_catalog.unnest(p.times) AS t) END)
+	    FROM packed p WHERE p.timeframe = tf.timeframe)) AS last
+FROM tfs AS tf
+\else
 	(SELECT min(c.time) FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer AND c.timeframe = tf.timeframe
 	    AND c.time >= $2::timestamptz AND c.time < $3::timestamptz) AS first,
@@ -24,6 +69,7 @@ SELECT tf.timeframe,
 	    AND c.time >= $2::timestamptz AND c.time < $3::timestamptz) AS last
 FROM tf
 WHERE tf.timeframe IS NOT NULL
+\endif
 UNION ALL
 SELECT NULL, min(t.time), max(t.time)
 FROM :"schema".ticks t

@@ -9,10 +9,27 @@
 --
 -- Each probe is bounded by constants in time, so that only the
 -- partitions or chunks at the edges are planned and read, not every one.
+-- On plain PostgreSQL the candles of partitions that tsm-compress packed
+-- are looked for in the blocks of candles_packed too (see
+-- tsm-compress(1)): a block whose first or last time is in the range
+-- holds a row there; only a block wider than the range is unpacked.
 SELECT
 	EXISTS (SELECT FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer
 	    AND c.time >= $2::timestamptz AND c.time < $4::timestamptz)
+\if :native
+	OR EXISTS (SELECT FROM :"schema".candles_packed p
+	    WHERE p.instrument_id = $1::integer
+	    AND p._lo < $4::timestamptz AND p._hi >= $2::timestamptz
+	    AND (p._lo >= $2::timestamptz OR p._hi < $4::timestamptz
+		OR EXISTS (SELECT FROM (
+		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
+		    UNION ALL
+		    SELECT p._lo + (i - 1) * p._step
+		    FROM pg_catalog.generate_series(1, p._n) AS i
+		    WHERE p.time IS NULL) AS x(t)
+		    WHERE x.t >= $2::timestamptz AND x.t < $4::timestamptz)))
+\endif
 	OR EXISTS (SELECT FROM :"schema".ticks t
 	    WHERE t.instrument_id = $1::integer
 	    AND t.time >= $2::timestamptz AND t.time < $4::timestamptz)
@@ -20,6 +37,19 @@ SELECT
 	EXISTS (SELECT FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer
 	    AND c.time >= $5::timestamptz AND c.time < $3::timestamptz)
+\if :native
+	OR EXISTS (SELECT FROM :"schema".candles_packed p
+	    WHERE p.instrument_id = $1::integer
+	    AND p._lo < $3::timestamptz AND p._hi >= $5::timestamptz
+	    AND (p._lo >= $5::timestamptz OR p._hi < $3::timestamptz
+		OR EXISTS (SELECT FROM (
+		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
+		    UNION ALL
+		    SELECT p._lo + (i - 1) * p._step
+		    FROM pg_catalog.generate_series(1, p._n) AS i
+		    WHERE p.time IS NULL) AS x(t)
+		    WHERE x.t >= $5::timestamptz AND x.t < $3::timestamptz)))
+\endif
 	OR EXISTS (SELECT FROM :"schema".ticks t
 	    WHERE t.instrument_id = $1::integer
 	    AND t.time >= $5::timestamptz AND t.time < $3::timestamptz)
@@ -28,9 +58,45 @@ SELECT
 	    WHERE c.instrument_id = $1::integer
 	    AND c.timeframe = ANY ($8::text[])
 	    AND c.time >= $4::timestamptz AND c.time < $6::timestamptz
+\if :native
+	    UNION ALL
+	    SELECT p0.timeframe FROM (SELECT DISTINCT p1.timeframe
+		FROM :"schema".candles_packed p1
+		WHERE p1.instrument_id = $1::integer
+		AND p1.timeframe = ANY ($8::text[])) AS p0
+	    WHERE EXISTS (SELECT FROM :"schema".candles_packed p
+	    WHERE p.instrument_id = $1::integer AND p.timeframe = p0.timeframe
+	    AND p._lo < $6::timestamptz AND p._hi >= $4::timestamptz
+	    AND (p._lo >= $4::timestamptz OR p._hi < $6::timestamptz
+		OR EXISTS (SELECT FROM (
+		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
+		    UNION ALL
+		    SELECT p._lo + (i - 1) * p._step
+		    FROM pg_catalog.generate_series(1, p._n) AS i
+		    WHERE p.time IS NULL) AS x(t)
+		    WHERE x.t >= $4::timestamptz AND x.t < $6::timestamptz)))
+\endif
 	    LIMIT 1) AS stored_first,
 	(SELECT c.timeframe FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer
 	    AND c.timeframe = ANY ($8::text[])
 	    AND c.time >= $7::timestamptz AND c.time < $5::timestamptz
+\if :native
+	    UNION ALL
+	    SELECT p0.timeframe FROM (SELECT DISTINCT p1.timeframe
+		FROM :"schema".candles_packed p1
+		WHERE p1.instrument_id = $1::integer
+		AND p1.timeframe = ANY ($8::text[])) AS p0
+	    WHERE EXISTS (SELECT FROM :"schema".candles_packed p
+	    WHERE p.instrument_id = $1::integer AND p.timeframe = p0.timeframe
+	    AND p._lo < $5::timestamptz AND p._hi >= $7::timestamptz
+	    AND (p._lo >= $7::timestamptz OR p._hi < $5::timestamptz
+		OR EXISTS (SELECT FROM (
+		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
+		    UNION ALL
+		    SELECT p._lo + (i - 1) * p._step
+		    FROM pg_catalog.generate_series(1, p._n) AS i
+		    WHERE p.time IS NULL) AS x(t)
+		    WHERE x.t >= $7::timestamptz AND x.t < $5::timestamptz)))
+\endif
 	    LIMIT 1) AS stored_last;

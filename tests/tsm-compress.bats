@@ -269,6 +269,37 @@ release_lock() {
 	refute_output_has "Function Scan on candles_range"
 }
 
+@test "tsm-query ohlcv answers the same before and after compression" {
+	init_db
+	load_candles 2 15 2024-01-01
+	# Whole hours, a range whose ends fall inside packed blocks (native:
+	# blocks of 1,000 minutes from each partition's start), one inside a
+	# single block, and the stored 1m candles themselves.
+	ask() {
+		local r
+		for r in "1h 2024-01-01 2024-01-16" \
+		    "1h 2024-01-03T05:17:00Z 2024-01-12T07:00:00Z" \
+		    "15m 2024-01-02T17:00:00Z 2024-01-02T19:00:00Z" \
+		    "1m 2024-01-07T23:50:00Z 2024-01-08T00:10:00Z"; do
+			set -- $r
+			for s in auto computed; do
+				[ "$1" = 1m ] && [ "$s" = computed ] && continue
+				echo "== $r $s"
+				tsm-query ohlcv SYM1 -e bench -i "$1" --from "$2" --to "$3" --source "$s"
+			done
+		done
+	}
+	before=$(ask)
+	[ "$(echo "$before" | grep -c '^2024-')" -gt 800 ]
+	[ "$(echo "$before" | grep -c '^2024-01-08T00:0[1-9]')" = 9 ]
+	tsm-compress run -q --older-than 30d candles
+	[ "$(compressed_chunks)" = 3 ]
+	[ "$(ask)" = "$before" ]
+	# And with a chunk decompressed between compressed ones.
+	tsm-compress decompress -q --from 2024-01-08 --to 2024-01-09 candles
+	[ "$(ask)" = "$before" ]
+}
+
 @test "decompress brings rows back for a backfill; status and runs follow" {
 	init_db
 	load_candles 2 15 2024-01-01
