@@ -33,6 +33,59 @@ tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 	return true;
 }
 
+char *
+tsm_aggs_call_sql(const char *ext, const char *version)
+{
+	char *e = tsm_quote_ident(ext), *call;
+
+	if (e == NULL)
+		return NULL;
+	/*
+	 * From 2.28 a manual refresh goes in batches of 10 buckets, one
+	 * transaction each, like the policies: a year of 5-minute buckets
+	 * then takes ten thousand transactions.  A load refreshes in one
+	 * pass, as earlier releases always did.
+	 */
+	if (asprintf(&call, "CALL %s.refresh_continuous_aggregate("
+	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", e,
+	    tsm_version_cmp(version, "2.28.0") >= 0 ?
+	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "") < 0) {
+		tsm_error("out of memory");
+		call = NULL;
+	}
+	free(e);
+	return call;
+}
+
+bool
+tsm_aggs_refresh_native(PGconn *conn, const char *schema, const char *kind)
+{
+	const char *params[1] = { kind };
+	char *sql = tsm_ingest_named_sql("ingest_refresh_invalidated.sql",
+	    schema);
+	PGresult *res;
+
+	if (sql == NULL)
+		return false;
+	res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+	free(sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		const char *msg = PQresultErrorField(res,
+		    PG_DIAG_MESSAGE_PRIMARY);
+
+		tsm_warning("could not refresh the rollups of %s for the rows "
+		    "loaded: %s", kind, msg != NULL ? msg :
+		    PQerrorMessage(conn));
+		tsm_hint("the rows are loaded and queries read them; SELECT "
+		    "%s.refresh_invalidated('%s') brings the rollups up to "
+		    "date", schema, kind);
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	return true;
+}
+
 /* One refresh: the aggregate and its window, as text parameters. */
 struct refresh {
 	const char *p[3];
@@ -78,34 +131,19 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 	PGconn *conns[TSM_AGGS_MAXCONN];
 	int busy[TSM_AGGS_MAXCONN];
 	struct refresh *rf = NULL;
-	char *sql, *call, *e;
+	char *sql, *call;
 	PGresult *res;
 	int n, next = 0, active = 0, k = 1;
 	bool ok = true, denied = false;
 
 	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", co->schema);
-	e = tsm_quote_ident(ext);
-	if (sql == NULL || e == NULL) {
+	if (sql == NULL)
+		return false;
+	call = tsm_aggs_call_sql(ext, version);
+	if (call == NULL) {
 		free(sql);
-		free(e);
 		return false;
 	}
-	/*
-	 * From 2.28 a manual refresh goes in batches of 10 buckets, one
-	 * transaction each, like the policies: a year of 5-minute buckets
-	 * then takes ten thousand transactions.  A load refreshes once, in
-	 * one pass, as earlier releases always did.
-	 */
-	if (asprintf(&call, "CALL %s.refresh_continuous_aggregate("
-	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", e,
-	    tsm_version_cmp(version, "2.28.0") >= 0 ?
-	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "") < 0) {
-		free(sql);
-		free(e);
-		tsm_error("out of memory");
-		return false;
-	}
-	free(e);
 	tsm_format_time(lo, slo);
 	tsm_format_time(hi, shi);
 	res = tsm_query(conn, sql, 3, params);
