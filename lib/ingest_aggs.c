@@ -15,6 +15,14 @@
 #include "schema.h"
 #include "timeparse.h"
 
+static bool
+sqlstate_is(const PGresult *res, const char *state)
+{
+	const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return s != NULL && strcmp(s, state) == 0;
+}
+
 bool
 tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 {
@@ -57,19 +65,50 @@ tsm_aggs_call_sql(const char *ext, const char *version)
 	return call;
 }
 
+PGresult *
+tsm_aggs_native_exec(PGconn *conn, const char *merged_sql,
+    const char *plain_sql, const char *kind, bool *plain)
+{
+	const char *params[1] = { kind };
+	PGresult *res;
+
+	if (!*plain) {
+		res = PQexecParams(conn, merged_sql, 1, NULL, params, NULL,
+		    NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+			PQclear(res);
+			return NULL;
+		}
+		if (!sqlstate_is(res, "42501"))
+			return res;
+		/* May not clear the log: the function that may. */
+		PQclear(res);
+		*plain = true;
+	}
+	res = PQexecParams(conn, plain_sql, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
 bool
 tsm_aggs_refresh_native(PGconn *conn, const char *schema, const char *kind)
 {
-	const char *params[1] = { kind };
-	char *sql = tsm_ingest_named_sql("ingest_refresh_invalidated.sql",
+	char *merged = tsm_ingest_named_sql("ingest_refresh_invalidated.sql",
 	    schema);
-	PGresult *res;
+	char *plain = tsm_ingest_named_sql("ingest_refresh_logged.sql",
+	    schema);
+	PGresult *res = NULL;
+	bool use_plain = false, ok = merged != NULL && plain != NULL;
 
-	if (sql == NULL)
-		return false;
-	res = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
-	free(sql);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (ok)
+		res = tsm_aggs_native_exec(conn, merged, plain, kind,
+		    &use_plain);
+	free(merged);
+	free(plain);
+	if (ok && res != NULL) {
 		const char *msg = PQresultErrorField(res,
 		    PG_DIAG_MESSAGE_PRIMARY);
 
@@ -80,10 +119,9 @@ tsm_aggs_refresh_native(PGconn *conn, const char *schema, const char *kind)
 		    "%s.refresh_invalidated('%s') brings the rollups up to "
 		    "date", schema, kind);
 		PQclear(res);
-		return false;
+		ok = false;
 	}
-	PQclear(res);
-	return true;
+	return ok;
 }
 
 /* One refresh: the aggregate and its window, as text parameters. */

@@ -22,7 +22,9 @@ struct tsm_refresher {
 	PGcancel *cancel;
 	char *kind;
 	bool native;
-	char *refresh_sql;	/* native: refresh_invalidated($1) */
+	char *refresh_sql;	/* native: the logged ranges, merged */
+	char *plain_sql;	/* native: refresh_invalidated($1) */
+	bool plain;		/* may not clear the log: plain_sql */
 	char *windows_sql;	/* TimescaleDB: what to refresh */
 	char *call_sql;		/* TimescaleDB: one refresh */
 	int gap_ms;
@@ -61,8 +63,12 @@ refresh(struct tsm_refresher *rf, int64_t lo, int64_t hi)
 	PGresult *res;
 	bool ok = true;
 
-	if (rf->native)
-		return exec_ok(rf->conn, rf->refresh_sql, 1, p, NULL);
+	if (rf->native) {
+		res = tsm_aggs_native_exec(rf->conn, rf->refresh_sql,
+		    rf->plain_sql, rf->kind, &rf->plain);
+		PQclear(res);
+		return res == NULL;
+	}
 	tsm_format_time(lo, slo);
 	tsm_format_time(hi, shi);
 	if (!exec_ok(rf->conn, rf->windows_sql, 3, p, &res))
@@ -142,6 +148,7 @@ refresher_free(struct tsm_refresher *rf)
 		PQfinish(rf->conn);
 	free(rf->kind);
 	free(rf->refresh_sql);
+	free(rf->plain_sql);
 	free(rf->windows_sql);
 	free(rf->call_sql);
 	pthread_mutex_destroy(&rf->mu);
@@ -175,7 +182,9 @@ tsm_refresher_start(PGconn *conn, const struct tsm_refresher_opts *o)
 	if (o->native) {
 		rf->refresh_sql = tsm_ingest_named_sql(
 		    "ingest_refresh_invalidated.sql", o->schema);
-		if (rf->refresh_sql == NULL)
+		rf->plain_sql = tsm_ingest_named_sql(
+		    "ingest_refresh_logged.sql", o->schema);
+		if (rf->refresh_sql == NULL || rf->plain_sql == NULL)
 			goto fail;
 	} else {
 		rf->windows_sql = tsm_ingest_named_sql(
