@@ -8,6 +8,27 @@
 #include "jsonarena.h"
 
 /*
+ * Under AddressSanitizer the space not yet handed out stays poisoned, so
+ * that reading past the end of the last block is still caught.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TSM_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define TSM_ASAN 1
+#endif
+#ifdef TSM_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+/*
  * The space of the open arenas, whose blocks json_decref must leave
  * alone (kept by value: the arena structures may move).
  */
@@ -31,6 +52,7 @@ arena_malloc(size_t n)
 		if (a->size - a->used >= need) {
 			p = a->base + a->used;
 			a->used += need;
+			UNPOISON(p, 8 + n);
 			memset(p, 0, 8);
 			return p + 8;
 		}
@@ -91,6 +113,7 @@ tsm_json_arena_begin(struct tsm_json_arena *a, size_t len)
 	}
 	a->base = m;
 	a->size = size;
+	POISON(a->base, size);
 	live[nlive].base = a->base;
 	live[nlive].size = size;
 	nlive++;
@@ -116,6 +139,7 @@ tsm_json_arena_close(struct tsm_json_arena *a)
 			live[i] = live[--nlive];
 			break;
 		}
+	UNPOISON(a->base, a->size);
 	munmap(a->base, a->size);
 	memset(a, 0, sizeof(*a));
 }
