@@ -155,6 +155,9 @@ refill(struct tsm_csv_reader *r)
 		r->blen -= r->bpos;
 		r->bpos = 0;
 		if (r->blen == TSM_CSVIN_CHUNK) {
+			/* rawbuf still holds the last record's bytes. */
+			if (!r->blank_saved)
+				r->rawlen = 0;
 			if (r->rawlen + r->blen > r->max_bytes + 2)
 				r->blank_over = true;
 			else if (!raw_append(r, r->buf, r->blen))

@@ -8,7 +8,8 @@ TSM_ROOT=${TSM_ROOT:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 # The binaries under test: bin/, or another build (make check-sanitize).
 TSM_BIN=${TSM_BIN:-$TSM_ROOT/bin}
 PATH="$TSM_BIN:$PATH"
-DATA="$TSM_ROOT/../shared/data"
+# The real data files (tests that need one skip, visibly, without it).
+DATA=${TSM_DATA:-$TSM_ROOT/../shared/data}
 BACKEND=${TSM_TEST_BACKEND:-native}
 export TSM_ROOT TSM_BIN PATH BACKEND DATA
 

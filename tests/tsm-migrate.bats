@@ -10,12 +10,14 @@ teardown() {
 	drop_db
 }
 
-# Copies a real data file into this test's directory (backups are
-# written beside the file: never beside the shared data), or skips.
+# real_file VAR NAME copies a real data file into this test's directory
+# (backups are written beside the file: never beside the shared data) and
+# sets VAR to its path, or skips the test, visibly.  Not in $(...): a
+# skip there would only leave the subshell.
 real_file() {
-	[ -f "$JSON/$1" ] || skip "$JSON/$1 is not there"
-	cp "$JSON/$1" "$BATS_TEST_TMPDIR/$1"
-	echo "$BATS_TEST_TMPDIR/$1"
+	[ -f "$JSON/$2" ] || skip "$JSON/$2 is not there"
+	cp "$JSON/$2" "$BATS_TEST_TMPDIR/$2"
+	printf -v "$1" '%s' "$BATS_TEST_TMPDIR/$2"
 }
 
 # Writes stdin to a file of this test and prints its path.
@@ -172,7 +174,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "AutoTrader01: three positions keyed by symbol, negative size is short" {
 	init_db
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	run tsm-migrate positions "$f"
 	assert_status 0
 	assert_output_has 'AutoTrader01_positions_data.json: 3 records: 3 inserted, 0 already there; 3 of 3 in tsm.positions'
@@ -187,7 +189,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "AutoTrader01: a second run inserts nothing and says so" {
 	init_db
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	tsm-migrate -q positions "$f"
 	before=$(q -c "SELECT * FROM tsm.positions ORDER BY id")
 	run tsm-migrate positions "$f"
@@ -200,7 +202,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "AutoTrader01: the original is kept and FILE.bak is byte for byte the same" {
 	init_db
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	run tsm-migrate positions "$f"
 	assert_status 0
 	assert_output_has "backed up as $f.bak"
@@ -212,7 +214,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "AutoTrader01: --tz reads the zone-less times as local" {
 	init_db
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	run tsm-migrate positions --no-backup --tz Europe/Berlin "$f"
 	assert_status 0
 	refute_output_has "zone-less"
@@ -221,7 +223,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "NeuroTrader: 6,468 closed trades with Russian actions, times from _unix_time" {
 	init_db
-	f=$(real_file NeuroTrader_paper_trading_data.json)
+	real_file f NeuroTrader_paper_trading_data.json
 	run tsm-migrate trades "${NT_MAP[@]}" "$f"
 	assert_status 0
 	assert_output_has 'NeuroTrader_paper_trading_data.json: 6468 records: 6468 inserted, 0 already there; 6468 of 6468 in tsm.trades'
@@ -239,7 +241,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "NeuroTrader: without --value-map the Russian action is refused, nothing written" {
 	init_db
-	f=$(real_file NeuroTrader_paper_trading_data.json)
+	real_file f NeuroTrader_paper_trading_data.json
 	run tsm-migrate trades "$f"
 	assert_status 1
 	assert_output_has "tsm-migrate: error: $f: \$[0].action: \"Продажа\" is not a side: expected buy, sell, long or short"
@@ -252,7 +254,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "NeuroTrader: a second run inserts nothing; records the bot appended go in" {
 	init_db
-	f=$(real_file NeuroTrader_paper_trading_data.json)
+	real_file f NeuroTrader_paper_trading_data.json
 	# The bot's file as it was 468 trades ago.
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump(d[:6000], open(sys.argv[1], "w"), ensure_ascii=False, indent=4)' "$f"
 	run tsm-migrate trades "${NT_MAP[@]}" "$f"
@@ -271,7 +273,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "KRAKENBOTZYN: two open positions keyed by pair, entry times rounded to microseconds" {
 	init_db
-	f=$(real_file KRAKENBOTZYN_paper_trading_state.json)
+	real_file f KRAKENBOTZYN_paper_trading_state.json
 	run tsm-migrate positions --mode paper "$f"
 	assert_status 0
 	assert_output_has '2 records: 2 inserted, 0 already there; 2 of 2 in tsm.positions'
@@ -284,7 +286,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "KRAKENBOTZYN: its closed_positions list is empty: nothing to migrate" {
 	init_db
-	f=$(real_file KRAKENBOTZYN_paper_trading_state.json)
+	real_file f KRAKENBOTZYN_paper_trading_state.json
 	run tsm-migrate trades "$f"
 	assert_status 1
 	assert_output_has "tsm-migrate: error: $f: \$.closed_positions: the list is empty: no records to migrate"
@@ -293,9 +295,9 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "the three real files in one database, twice" {
 	init_db
-	a=$(real_file AutoTrader01_positions_data.json)
-	k=$(real_file KRAKENBOTZYN_paper_trading_state.json)
-	n=$(real_file NeuroTrader_paper_trading_data.json)
+	real_file a AutoTrader01_positions_data.json
+	real_file k KRAKENBOTZYN_paper_trading_state.json
+	real_file n NeuroTrader_paper_trading_data.json
 	tsm-migrate -q positions --tz UTC "$a"
 	tsm-migrate -q positions --mode paper "$k"
 	tsm-migrate -q trades "${NT_MAP[@]}" "$n"
@@ -313,7 +315,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "--dry-run prints the rows as CSV and writes nothing" {
 	init_db
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	run tsm-migrate positions --dry-run --tz UTC "$f"
 	assert_status 0
 	[ "${lines[0]}" = "exchange,symbol,side,quantity,entry_price,current_price,stop_loss,take_profit,leverage,unrealized_pnl,status,mode,strategy,opened_at,updated_at,closed_at,source,source_key,extra" ]
@@ -340,7 +342,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "--if-empty migrates into an empty table and skips a full one without reading the files" {
 	init_db
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	run tsm-migrate positions --if-empty --tz UTC "$f"
 	assert_status 0
 	assert_output_has '3 records: 3 inserted'
@@ -353,7 +355,7 @@ NT_MAP=(--mode paper --value-map 'action=Продажа:sell,Покупка:buy'
 
 @test "--no-backup writes no .bak; an existing .bak is never overwritten" {
 	init_db
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	run tsm-migrate positions --no-backup --tz UTC "$f"
 	assert_status 0
 	[ ! -e "$f.bak" ]
@@ -410,7 +412,7 @@ EOF
 @test "--map FIELD= ignores a field; --exchange links the instrument" {
 	init_db
 	q -c "INSERT INTO tsm.instruments (exchange, symbol) VALUES ('kraken', 'ETHUSD')"
-	f=$(real_file AutoTrader01_positions_data.json)
+	real_file f AutoTrader01_positions_data.json
 	run tsm-migrate positions --no-backup --tz UTC --exchange kraken --map stop_loss= "$f"
 	assert_status 0
 	[ "$(q -c "SELECT symbol, exchange, instrument_id, stop_loss, extra->>'stop_loss' FROM tsm.positions WHERE symbol = 'ETHUSD'")" = "ETHUSD|kraken|1||1980.531" ]
@@ -690,7 +692,7 @@ EOF
 
 @test "all or nothing: one bad file among good ones writes nothing" {
 	init_db
-	a=$(real_file AutoTrader01_positions_data.json)
+	real_file a AutoTrader01_positions_data.json
 	b=$(file b.json <<<'{"positions": {"X": {"size": "lots"}}}')
 	run tsm-migrate positions "$a" "$b"
 	assert_status 1

@@ -601,3 +601,44 @@ TEST(csv_long_run_of_leading_blanks)
 	CHECK_STR_EQ(parse_file(s, 2 * n + 4, true, 1000), "3:z\n");
 	free(s);
 }
+
+/*
+ * Found by fuzz_csv: after a record, a line that began with more than a
+ * chunk of blanks came back with that record in front, in its
+ * raw bytes (the line a rejects file shows) and, in TSV, in its first
+ * field.
+ */
+TEST(csv_long_blank_prefix_after_a_record)
+{
+	size_t n = 70000;
+	char *s = malloc(2 * n + 64);
+	struct tsm_input *in;
+	struct tsm_csv_reader *r;
+	struct tsm_record *rec;
+
+	/* The first record spans chunks too: its bytes are in rawbuf. */
+	memset(s, 'a', n);
+	memcpy(s + n, "\tb\n", 3);
+	memset(s + n + 3, ' ', n);
+	memcpy(s + 2 * n + 3, "x\ty\n", 4);
+	for (int mode = 0; mode < 2; mode++) {
+		in = tsm_input_open(unit_tmpfile(s, 2 * n + 7));
+		r = tsm_csv_open(in, mode == 1, 0);
+		CHECK_INT_EQ(tsm_csv_next_record(r, &rec), 1);
+		CHECK_INT_EQ(rec->rawlen, n + 2);
+		CHECK_INT_EQ(tsm_csv_next_record(r, &rec), 1);
+		CHECK_INT_EQ(rec->line, 2);
+		CHECK_INT_EQ(rec->rawlen, n + 3);
+		CHECK(rec->raw[0] == ' ' && rec->raw[n] == 'x');
+		if (mode == 1) {
+			CHECK_INT_EQ(rec->nfields, 2);
+			CHECK_INT_EQ(rec->fields[0].len, n + 1);
+			CHECK(rec->fields[0].s[0] == ' ' &&
+			    rec->fields[0].s[n] == 'x');
+		}
+		CHECK_INT_EQ(tsm_csv_next_record(r, &rec), 0);
+		tsm_csv_close(r);
+		tsm_input_close(in);
+	}
+	free(s);
+}
