@@ -1,8 +1,8 @@
--- 007_migrateperf.sql: the rollups of a whole move brought up to date
+-- 007_rollups.sql: the rollups of a whole move brought up to date
 -- once, at its end, each from the finest rollup that holds what it needs.
 --
 -- Runs in psql as well as from tsm-init:
---   psql -v schema=tsm -v native=true -v timescaledb=false -f 007_migrateperf.sql
+--   psql -v schema=tsm -v native=true -v timescaledb=false -f 007_rollups.sql
 --
 -- tsm-migrate klines used to refresh the rollups in every batch, each from
 -- the candles themselves: five rollups of 1m candles read every moved row
