@@ -29,6 +29,16 @@ dump() {
 	q -c "SET extra_float_digits = 1" -c "SELECT * FROM (SELECT * FROM ${1:-tsm.candles_all}) t ORDER BY t::text"
 }
 
+# On TimescaleDB, holds the refresh jobs of this database: a job that
+# materialises buckets between two reads of a comparison adds its
+# doubles in another order than the real-time part did (compressed
+# chunks are read in their own order), and the last digit of a volume
+# may differ.  What is compared is tsm's answer, not the job's timing.
+hold_jobs() {
+	[ "$BACKEND" = timescaledb ] || return 0
+	q -c "SELECT count(*) FROM timescaledb_information.jobs j, LATERAL alter_job(j.job_id, scheduled => false) a WHERE j.proc_name = 'policy_refresh_continuous_aggregate'" >/dev/null
+}
+
 # The number of compressed chunks (partitions) of candles.
 compressed_chunks() {
 	if [ "$BACKEND" = timescaledb ]; then
@@ -271,6 +281,7 @@ release_lock() {
 
 @test "tsm-query ohlcv answers the same before and after compression" {
 	init_db
+	hold_jobs
 	load_candles 2 15 2024-01-01
 	# Whole hours, a range whose ends fall inside packed blocks (native:
 	# blocks of 1,000 minutes from each partition's start), one inside a
@@ -302,6 +313,7 @@ release_lock() {
 
 @test "latest, overview, summary, the bar commands and tsm-backtest answer the same before and after compression" {
 	init_db
+	hold_jobs
 	# Three weeks of candles up to this Monday (a chunk boundary on
 	# both backends), so that the newest are recent: latest and
 	# overview find them in the newest chunk first.
