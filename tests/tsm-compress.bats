@@ -552,6 +552,31 @@ release_lock() {
 	[ "$(dump)" = "$before" ]
 }
 
+@test "a chunk compressed by another session while run waited for it is done, not an error (TimescaleDB)" {
+	only_backend timescaledb
+	init_db
+	load_candles 1 10 2024-01-01
+	before=$(dump)
+	tsm-compress -q run --older-than 30d candles
+	tsm-compress -q decompress --from 2023-12-01 --to 2024-02-01 candles
+	# TimescaleDB's own job, say, compresses the first chunk and holds
+	# it; run has found it uncompressed and waits for its lock.
+	c=$(first_chunk)
+	psql -XAtq -c "BEGIN" -c "SELECT compress_chunk('$c')" -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null 2>&1 3>&- &
+	locker=$!
+	for _ in $(seq 1 50); do
+		[ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(2)%' AND state = 'active'")" = 1 ] && break
+		sleep 0.1
+	done
+	run tsm-compress run --older-than 30d candles
+	wait "$locker"
+	assert_status 0
+	assert_output_has "candles: 2 chunks compressed"
+	refute_output_has "error"
+	[ "$(compressed_chunks)" = 2 ]
+	[ "$(dump)" = "$before" ]
+}
+
 @test "two runs at once: the second says so and leaves; --wait waits" {
 	init_db
 	load_candles 2 15 2024-01-01
