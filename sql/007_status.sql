@@ -13,9 +13,27 @@
 -- those whose heap is empty and that are not compressed are passed over
 -- without a query.  A kind with partitions of other names (attached by
 -- hand) still has all of them ordered by their deparsed bounds, as in 006.
+--
+-- Whether a kind has such partitions takes a pass over all of them:
+-- series_extent(kind) makes it, tsm-compress status tells
+-- series_extent_named(kind, odd) what its own pass over them found.
 
-CREATE OR REPLACE FUNCTION :"schema".series_extent(p_kind text,
-    OUT oldest timestamptz, OUT newest timestamptz)
+-- Whether p_name is a name ensure_partitions gives the partitions of
+-- p_table (<table>_pYYYYMMDDTHHMI).
+CREATE OR REPLACE FUNCTION :"schema".partition_named(p_table text,
+    p_name text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+	SELECT p_name LIKE replace(replace(replace(p_table, '\', '\\'), '_',
+	    '\_'), '%', '\%') || '\_p________T____'
+	    AND length(p_name) = length(p_table) + 15
+$$;
+
+-- p_odd: whether the kind has partitions named otherwise (plain
+-- PostgreSQL; NULL on TimescaleDB).
+CREATE OR REPLACE FUNCTION :"schema".series_extent_named(p_kind text,
+    p_odd boolean, OUT oldest timestamptz, OUT newest timestamptz)
 LANGUAGE plpgsql STABLE
 SET search_path = :"schema", pg_catalog
 SET TimeZone = 'UTC'
@@ -42,12 +60,7 @@ BEGIN
 		    '%', '\%') || '\_p________T____';
 		len := length(s.table_name) + 15;
 		SELECT c.relnamespace INTO nsp FROM pg_class c WHERE c.oid = parent;
-		-- One pass over the children, no sort: are all of them named
-		-- by ensure_partitions?
-		odd := EXISTS (SELECT FROM pg_inherits i
-		    JOIN pg_class c ON c.oid = i.inhrelid
-		    WHERE i.inhparent = parent
-		    AND NOT (c.relname LIKE pat AND length(c.relname) = len));
+		odd := coalesce(p_odd, true);
 		IF odd THEN
 			q := 'SELECT c.oid, c.relname AS partition, true AS child, cp.packed '
 			    'FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid '
@@ -72,7 +85,8 @@ BEGIN
 			    '(SELECT i.inhparent FROM pg_inherits i '
 			    'WHERE i.inhrelid = c.oid) = $2 AS child, '
 			    '(SELECT cp.packed FROM compressed_partitions cp '
-			    'WHERE cp.kind = $1 AND cp.partition = c.relname) '
+			    'WHERE cp.kind = $1 '
+			    'AND cp.partition = c.relname::text COLLATE "default") '
 			    'AS packed FROM pg_class c '
 			    'WHERE c.relnamespace = $6 AND c.relkind IN (''r'', ''p'') '
 			    'AND c.relname > ($5 || ''_p/'') COLLATE "C" '
@@ -153,4 +167,21 @@ BEGIN
 		END IF;
 	END LOOP;
 END
+$$;
+
+CREATE OR REPLACE FUNCTION :"schema".series_extent(p_kind text,
+    OUT oldest timestamptz, OUT newest timestamptz)
+LANGUAGE sql STABLE
+SET search_path = :"schema", pg_catalog
+AS $$
+	SELECT e.oldest, e.newest FROM series s
+	CROSS JOIN LATERAL series_extent_named(s.kind, CASE
+	    WHEN (SELECT value FROM meta WHERE key = 'backend') <> 'timescaledb'
+	    THEN EXISTS (SELECT FROM pg_class p
+		JOIN pg_inherits i ON i.inhparent = p.oid
+		JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE p.relname = s.table_name
+		AND p.relnamespace = current_schema()::regnamespace
+		AND NOT partition_named(s.table_name, c.relname)) END) e
+	WHERE s.kind = p_kind
 $$;
