@@ -15,21 +15,33 @@
 #include "sqlscript.h"
 #include "timeparse.h"
 
-/* The text of a named query with :schema (and :aggregate) set. */
+/*
+ * The text of a named query with :schema (and :aggregate) set, and
+ * :native saying the backend (on plain PostgreSQL compressed rows are
+ * read through candles_range: tsm-compress(1)).
+ */
 static char *
-named_sql(const char *file, const char *schema, const char *aggregate)
+named_sql_on(const char *file, const char *schema, const char *aggregate,
+    bool native)
 {
 	const struct tsm_sql_file *f = tsm_sql_file_find(file);
 	struct tsm_sql_var vars[] = {
 		{ "schema", schema },
 		{ "aggregate", aggregate ? aggregate : "" },
+		{ "native", native ? "true" : "false" },
 	};
 
 	if (f == NULL) {
 		tsm_error("%s is missing from this build", file);
 		return NULL;
 	}
-	return tsm_sql_expand(file, f->text, vars, 2);
+	return tsm_sql_expand(file, f->text, vars, 3);
+}
+
+static char *
+named_sql(const char *file, const char *schema, const char *aggregate)
+{
+	return named_sql_on(file, schema, aggregate, false);
 }
 
 /*
@@ -223,7 +235,8 @@ tsm_candles_from_db(PGconn *conn, const struct tsm_candle_query *q,
 		strcpy(to, "infinity");
 
 	/* Candles stored at this interval. */
-	if ((sql = named_sql("backtest_candles.sql", q->schema, NULL)) == NULL)
+	if ((sql = named_sql_on("backtest_candles.sql", q->schema, NULL,
+	    q->native)) == NULL)
 		return false;
 	params[0] = id;
 	params[1] = q->tf.code;
@@ -255,8 +268,8 @@ tsm_candles_from_db(PGconn *conn, const struct tsm_candle_query *q,
 			struct tsm_age a = { q->tf.months, q->tf.usecs };
 
 			tsm_age_to_pg(&a, width, sizeof(width));
-			sql = named_sql("backtest_candles_bucket.sql", q->schema,
-			    NULL);
+			sql = named_sql_on("backtest_candles_bucket.sql",
+			    q->schema, NULL, q->native);
 			params[1] = width;
 			params[2] = from;
 			params[3] = to;

@@ -16,6 +16,14 @@
 #include "schema.h"
 #include "timeparse.h"
 
+static bool
+sqlstate_is(const PGresult *res, const char *state)
+{
+	const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return s != NULL && strcmp(s, state) == 0;
+}
+
 bool
 tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 {
@@ -32,6 +40,89 @@ tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind, bool *any)
 	*any = atol(PQgetvalue(res, 0, 0)) > 0;
 	PQclear(res);
 	return true;
+}
+
+char *
+tsm_aggs_call_sql(const char *ext, const char *version)
+{
+	char *e = tsm_quote_ident(ext), *call;
+
+	if (e == NULL)
+		return NULL;
+	/*
+	 * From 2.28 a manual refresh goes in batches of 10 buckets, one
+	 * transaction each, like the policies: a year of 5-minute buckets
+	 * then takes ten thousand transactions.  A load refreshes in one
+	 * pass, as earlier releases always did.
+	 */
+	if (asprintf(&call, "CALL %s.refresh_continuous_aggregate("
+	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", e,
+	    tsm_version_cmp(version, "2.28.0") >= 0 ?
+	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "") < 0) {
+		tsm_error("out of memory");
+		call = NULL;
+	}
+	free(e);
+	return call;
+}
+
+PGresult *
+tsm_aggs_native_exec(PGconn *conn, const char *merged_sql,
+    const char *plain_sql, const char *kind, bool *plain)
+{
+	const char *params[1] = { kind };
+	PGresult *res;
+
+	if (!*plain) {
+		res = PQexecParams(conn, merged_sql, 1, NULL, params, NULL,
+		    NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+			PQclear(res);
+			return NULL;
+		}
+		if (!sqlstate_is(res, "42501"))
+			return res;
+		/* May not clear the log: the function that may. */
+		PQclear(res);
+		*plain = true;
+	}
+	res = PQexecParams(conn, plain_sql, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+bool
+tsm_aggs_refresh_native(PGconn *conn, const char *schema, const char *kind)
+{
+	char *merged = tsm_ingest_named_sql("ingest_refresh_invalidated.sql",
+	    schema);
+	char *plain = tsm_ingest_named_sql("ingest_refresh_logged.sql",
+	    schema);
+	PGresult *res = NULL;
+	bool use_plain = false, ok = merged != NULL && plain != NULL;
+
+	if (ok)
+		res = tsm_aggs_native_exec(conn, merged, plain, kind,
+		    &use_plain);
+	free(merged);
+	free(plain);
+	if (ok && res != NULL) {
+		const char *msg = PQresultErrorField(res,
+		    PG_DIAG_MESSAGE_PRIMARY);
+
+		tsm_warning("could not refresh the rollups of %s for the rows "
+		    "loaded: %s", kind, msg != NULL ? msg :
+		    PQerrorMessage(conn));
+		tsm_hint("the rows are loaded and queries read them; SELECT "
+		    "%s.refresh_invalidated('%s') brings the rollups up to "
+		    "date", schema, kind);
+		PQclear(res);
+		ok = false;
+	}
+	return ok;
 }
 
 /* One refresh: the aggregate and its window, as text parameters. */
@@ -97,35 +188,20 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 	PGconn *conns[TSM_AGGS_MAXCONN];
 	int busy[TSM_AGGS_MAXCONN];
 	struct refresh *rf = NULL;
-	char *sql, *call, *e;
+	char *sql, *call;
 	PGresult *res;
 	int n, next = 0, active = 0, k = 1, nagain = 0, round = 0;
 	int *todo = NULL, *again = NULL;
 	bool ok = true, denied = false;
 
 	sql = tsm_ingest_named_sql("ingest_refresh_windows.sql", co->schema);
-	e = tsm_quote_ident(ext);
-	if (sql == NULL || e == NULL) {
+	if (sql == NULL)
+		return false;
+	call = tsm_aggs_call_sql(ext, version);
+	if (call == NULL) {
 		free(sql);
-		free(e);
 		return false;
 	}
-	/*
-	 * From 2.28 a manual refresh goes in batches of 10 buckets, one
-	 * transaction each, like the policies: a year of 5-minute buckets
-	 * then takes ten thousand transactions.  A load refreshes once, in
-	 * one pass, as earlier releases always did.
-	 */
-	if (asprintf(&call, "CALL %s.refresh_continuous_aggregate("
-	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", e,
-	    tsm_version_cmp(version, "2.28.0") >= 0 ?
-	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "") < 0) {
-		free(sql);
-		free(e);
-		tsm_error("out of memory");
-		return false;
-	}
-	free(e);
 	tsm_format_time(lo, slo);
 	tsm_format_time(hi, shi);
 	res = tsm_query(conn, sql, 3, params);

@@ -1,11 +1,11 @@
 /*
  * ingest_aggs.h: aggregates kept current after a load.
  *
- * Native rollups are refreshed by each batch, in its transaction (see
- * ingest_db.h); this module says whether a kind has any.  On TimescaleDB
- * a refresh cannot run inside a transaction, so it runs once after the
- * last commit, over the range the load changed, for the part of it that
- * real-time aggregation does not already show (sql/
+ Most of the refreshing is done behind the load (ingest_refresher.h);
+ * these are the last refresh after the last commit, in the main thread:
+ * on plain PostgreSQL of the ranges the writes logged
+ * (refresh_invalidated), on TimescaleDB of the part of the range the load
+ * changed that real-time aggregation does not already show (sql/
  * ingest_refresh_windows.sql).  Refreshing needs the aggregate's owner:
  * a role that may only write (tsm-init --roles) gets a warning that says
  * what the owner must run.
@@ -22,6 +22,30 @@
 /* Whether kind has aggregates; false after reporting an error. */
 bool tsm_aggs_exist(PGconn *conn, const char *schema, const char *kind,
     bool *any);
+
+/*
+ * The CALL that refreshes one continuous aggregate: $1 the aggregate,
+ * $2 and $3 the window.  ext is TimescaleDB's schema, version its
+ * release.  NULL after reporting.
+ */
+char *tsm_aggs_call_sql(const char *ext, const char *version);
+
+/*
+ * Native rollups of kind brought up to date over the logged ranges:
+ * merged_sql (ingest_refresh_invalidated.sql), or plain_sql
+ * (ingest_refresh_logged.sql) from the first time the role proves not
+ * allowed to clear the log itself (*plain is then set).  Never prints:
+ * returns NULL, or the failed result for the caller to report and clear.
+ */
+PGresult *tsm_aggs_native_exec(PGconn *conn, const char *merged_sql,
+    const char *plain_sql, const char *kind, bool *plain);
+
+/*
+ * Native rollups of kind brought up to date over the logged ranges; a
+ * failure is a warning that says what to run.
+ */
+bool tsm_aggs_refresh_native(PGconn *conn, const char *schema,
+    const char *kind);
 
 #define TSM_AGGS_MAXCONN 8
 

@@ -417,7 +417,7 @@ again:
 	committed = false;
 	if (direct > 0) {
 		/* Nothing else to do in the batch: commit in the same trip. */
-		committed = staged == 0 && !o->rollups;
+		committed = staged == 0;
 		if (!copy_rows(conn, committed ? o->sql->copy_target_commit :
 		    o->sql->copy_target, b, false, res)) {
 			rollback(conn);
@@ -446,22 +446,8 @@ again:
 	if (staged > 0 && !merge_staged(conn, o, b, direct > 0, &ins, &upd,
 	    res))
 		goto fail;
-	if (!committed) {
-		char lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
-		const char *rparams[3] = { lo, hi, o->map->kind->series };
-		const char *sql[2] = { o->sql->refresh, "COMMIT" };
-		const char *const *params[2] = { rparams, NULL };
-		int nparams[2] = { 3, 0 };
-		bool refresh = o->rollups && (direct > 0 || ins + upd > 0);
-
-		/* refresh_aggregate takes [lo, hi): hi is past the last row. */
-		tsm_format_time(b->tmin, lo);
-		tsm_format_time(b->tmax + 1, hi);
-		if (!pipeline(conn, refresh ? 2 : 1, refresh ? sql : sql + 1,
-		    refresh ? nparams : nparams + 1, refresh ? params :
-		    params + 1, NULL, res))
-			goto fail;
-	}
+	if (!committed && !run(conn, "COMMIT", 0, NULL, res, NULL))
+		goto fail;
 	res->committed_at = tsm_input_now();
 	res->inserted = direct + ins;
 	res->updated = upd;

@@ -6,8 +6,8 @@
  * temporary staging table and merged: an UPDATE of the stored keys whose
  * values differ, then an INSERT ... ON CONFLICT DO NOTHING of the rest,
  * which counts what was inserted and updated and leaves rows whose
- * values are already there untouched.  On the native backend the rollups of the
- * touched time range are brought up to date in the same transaction.  A
+ * values are already there untouched.  The aggregates are brought up to
+ * date behind the load, on another connection (ingest_refresher.h).  A
  * COPY that meets a key after all (a row another session inserted since
  * the probe) is rolled back and the batch merged instead; one that finds
  * no partition for a row (dropped since it was made) makes it and tries
@@ -32,7 +32,6 @@ struct tsm_load_opts {
 	const struct tsm_ingest_sql *sql;
 	enum tsm_conflict mode;
 	bool native;
-	bool rollups;		/* refresh native rollups in each batch */
 };
 
 enum tsm_batch_status {

@@ -79,6 +79,9 @@ batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
 				r->touched_lo = b->tmin;
 			if (b->tmax > r->touched_hi)
 				r->touched_hi = b->tmax;
+			if (r->refresher != NULL)
+				tsm_refresher_touch(r->refresher, b->tmin,
+				    b->tmax);
 		}
 		break;
 	case TSM_BATCH_SKIPPED:
@@ -285,6 +288,7 @@ start(struct run *r)
 	PGconn *conns[64];
 	struct tsm_pool_reconnect rc = { 0 };
 	int n = o->jobs;
+	bool aggs = false;
 
 	r->conn = tsm_connect(o->conn);
 	if (r->conn == NULL) {
@@ -300,9 +304,9 @@ start(struct run *r)
 	r->lo.sql = &r->sql;
 	r->lo.mode = o->conflict;
 	r->lo.native = r->schema.backend != TSM_BACKEND_TIMESCALEDB;
-	if (o->refresh && r->lo.native && o->kind->series != NULL &&
+	if (o->refresh && o->kind->series != NULL &&
 	    !tsm_aggs_exist(r->conn, o->conn->schema, o->kind->series,
-	    &r->lo.rollups))
+	    &aggs))
 		goto fail;
 	if (!tsm_ingest_sql_build(&r->sql, &r->load_map, o->conn->schema,
 	    o->conflict))
@@ -348,6 +352,34 @@ start(struct run *r)
 	    o->follow ? r->wake[1] : -1, &rc, batch_done, r);
 	if (r->pool == NULL)
 		goto fail;
+	if (aggs) {
+		struct tsm_refresher_opts ro = { 0 };
+		char err[512];
+		PGconn *c = tsm_connect_extra(o->conn, r->password, err,
+		    sizeof(err));
+
+		if (c == NULL) {
+			tsm_error("could not open the connection that refreshes "
+			    "the aggregates: %s", err);
+			r->status = TSM_EXIT_CONNECT;
+			return false;
+		}
+		PQclear(PQexec(c, "SET jit = off"));
+		ro.kind = o->kind->series;
+		ro.native = r->lo.native;
+		ro.schema = o->conn->schema;
+		ro.ext = r->server.tsdb_schema;
+		ro.version = r->server.tsdb_installed;
+		/*
+		 * A stream's rows reach queries through the log (native) or
+		 * real-time aggregation: refresh once a second.  A load
+		 * refreshes as often as it can keep up with.
+		 */
+		ro.gap_ms = o->follow ? 1000 : 200;
+		r->refresher = tsm_refresher_start(c, &ro);
+		if (r->refresher == NULL)
+			goto fail;
+	}
 	return true;
 fail:
 	if (r->status == 0)
@@ -373,6 +405,45 @@ inputs_size(const struct tsm_ingest_opts *o)
 		total += (uint64_t)sb.st_size;
 	}
 	return total;
+}
+
+/*
+ * The aggregates after the last commit: the refresh thread stopped, and
+ * what it has not refreshed done now (on plain PostgreSQL, whatever the
+ * log holds), so that a query right after the load is never stale.  Not
+ * after a signal: the log (native) or TimescaleDB's own invalidations
+ * keep what is left for the next refresh.
+ */
+static void
+finish_aggregates(struct run *r)
+{
+	const struct tsm_ingest_opts *o = r->o;
+	int64_t lo, hi;
+	bool failed;
+
+	if (r->refresher == NULL)
+		return;
+	tsm_refresher_finish(r->refresher, tsm_interrupted, &lo, &hi,
+	    &failed);
+	r->refresher = NULL;
+	if (tsm_interrupted || r->conn == NULL ||
+	    PQstatus(r->conn) != CONNECTION_OK ||
+	    r->touched_lo > r->touched_hi)
+		return;
+	if (r->lo.native) {
+		tsm_aggs_refresh_native(r->conn, o->conn->schema,
+		    o->kind->series);
+		return;
+	}
+	if (failed) {
+		/* Said over all the load touched, as one refresh would. */
+		lo = r->touched_lo;
+		hi = r->touched_hi;
+	}
+	if (lo <= hi)
+		tsm_aggs_refresh_tsdb(r->conn, o->conn, r->password,
+		    o->jobs + 1, r->server.tsdb_schema,
+		    r->server.tsdb_installed, o->kind->series, lo, hi);
 }
 
 /* The percentiles of the latency histogram into the figures. */
@@ -503,14 +574,7 @@ tsm_ingest_run(const struct tsm_ingest_opts *o, struct tsm_ingest_stats *st)
 		tsm_run_stop(r, 0);
 	else if (r->pool == NULL && tsm_interrupted)
 		tsm_error("interrupted: nothing was committed");
-	if (r->conn != NULL && o->refresh && !tsm_interrupted &&
-	    r->touched_lo <= r->touched_hi && !r->lo.native &&
-	    o->kind->series != NULL &&
-	    PQstatus(r->conn) == CONNECTION_OK)
-		tsm_aggs_refresh_tsdb(r->conn, o->conn, r->password,
-		    o->jobs + 1, r->server.tsdb_schema,
-		    r->server.tsdb_installed, o->kind->series, r->touched_lo,
-		    r->touched_hi);
+	finish_aggregates(r);
 	tsm_progress_end(&r->progress, st->read, r->total_bytes > 0 ?
 	    (double)st->bytes / (double)r->total_bytes : -1);
 	st->seconds = now_seconds() - t0;

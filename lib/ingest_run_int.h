@@ -14,6 +14,7 @@
 #include "ingest_db.h"
 #include "ingest_instr.h"
 #include "ingest_pool.h"
+#include "ingest_refresher.h"
 #include "ingest_report.h"
 #include "ingest_run.h"
 #include "ingest_sql.h"
@@ -34,6 +35,8 @@ struct run {
 	struct tsm_load_opts lo;
 	PGconn *conn;			/* the main thread's connection */
 	struct tsm_pool *pool;
+	struct tsm_refresher *refresher;	/* NULL: no aggregates, or
+						   --no-refresh */
 	struct tsm_instr_cache *instr;
 	struct tsm_parts *parts;
 	struct tsm_hull *hull;

@@ -392,9 +392,7 @@ tsm_ingest_sql_build(struct tsm_ingest_sql *q, const struct tsm_ingest_map *m,
 	q->partitions = tsm_ingest_named_sql("ingest_partitions.sql", schema);
 	q->ensure_partitions = tsm_ingest_named_sql(
 	    "ingest_ensure_partitions.sql", schema);
-	q->refresh = tsm_ingest_named_sql("ingest_rollups.sql", schema);
-	if (q->partitions == NULL || q->ensure_partitions == NULL ||
-	    q->refresh == NULL)
+	if (q->partitions == NULL || q->ensure_partitions == NULL)
 		goto fail;
 	return true;
 fail:
@@ -414,7 +412,6 @@ tsm_ingest_sql_free(struct tsm_ingest_sql *q)
 	free(q->insert);
 	free(q->first_conflict);
 	free(q->probe);
-	free(q->refresh);
 	free(q->partitions);
 	free(q->ensure_partitions);
 	memset(q, 0, sizeof(*q));

@@ -35,7 +35,6 @@ struct tsm_ingest_sql {
 				   rows in the table; NULL if no probe */
 	int probe_nparams;
 	/* Named queries of sql/, with the schema filled in. */
-	char *refresh;		/* native rollups: $1 lo, $2 hi, $3 kind */
 	char *partitions;	/* $1 kind -> lo, hi */
 	char *ensure_partitions;	/* $1 kind, $2 lo, $3 hi */
 };

@@ -327,13 +327,17 @@ tsm_json_doc_load(struct tsm_json_doc *d, const char *path,
 		off = 3;
 	if (!check_start(d, off))
 		return false;
+	(void)tsm_json_arena_begin(&d->arena, d->len);
 	d->root = json_loadb((const char *)d->bytes + off, d->len - off,
 	    JSON_REJECT_DUPLICATES, &err);
+	tsm_json_arena_end();
 	if (d->root == NULL) {
+		tsm_json_arena_close(&d->arena);
 		report_parse_error(d, &err);
 		return false;
 	}
-	d->nums = tsm_json_numbers_build(d->bytes, d->len, d->root);
+	d->nums = tsm_json_numbers_build(d->bytes, d->len, d->root,
+	    &d->arena);
 	return true;
 
 fail_fd:
@@ -347,9 +351,11 @@ tsm_json_doc_drop_tree(struct tsm_json_doc *d)
 {
 	tsm_json_numbers_free(d->nums);
 	d->nums = NULL;
-	if (d->root)
+	/* A tree wholly in its arena goes with it, unwalked. */
+	if (d->root != NULL && (d->arena.base == NULL || d->arena.spilled))
 		json_decref(d->root);
 	d->root = NULL;
+	tsm_json_arena_close(&d->arena);
 }
 
 void

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "jsonarena.h"
 #include "jsonnum.h"
 
 struct tsm_json_doc {
@@ -26,6 +27,7 @@ struct tsm_json_doc {
 	size_t len;
 	json_t *root;		/* an object or a list */
 	struct tsm_json_numbers *nums;	/* its numbers as written, or NULL */
+	struct tsm_json_arena arena;	/* the memory of root */
 	bool is_stdin;
 	dev_t dev;		/* to tell a file given twice */
 	ino_t ino;

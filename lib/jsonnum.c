@@ -7,31 +7,14 @@
 
 #include "jsonnum.h"
 
-struct slot {
-	const json_t *v;	/* NULL: empty */
-	uint32_t off, len;
-};
-
 struct tsm_json_numbers {
 	const char *text;
-	struct slot *slots;
-	size_t cap;		/* a power of two */
-	/* The tokens, in order, while building. */
+	const struct tsm_json_arena *arena;
+	/* The tokens, in order. */
 	uint32_t *toff, *tlen;
 	size_t ntok, next;
 	bool mismatch;
 };
-
-static size_t
-ptr_hash(const json_t *v, size_t cap)
-{
-	uint64_t x = (uint64_t)(uintptr_t)v;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (size_t)x & (cap - 1);
-}
 
 /* Finds the spans of the number tokens of text, outside strings. */
 static bool
@@ -78,7 +61,10 @@ scan(struct tsm_json_numbers *n, const unsigned char *s, size_t len)
 	return true;
 }
 
-/* Gives each number of v, in document order, the next token. */
+/*
+ * Gives each number of v, in document order, the next token: its
+ * position, from 1, in the word in front of the number.
+ */
 static void
 assign(struct tsm_json_numbers *n, const json_t *v)
 {
@@ -91,50 +77,40 @@ assign(struct tsm_json_numbers *n, const json_t *v)
 		json_object_foreach((json_t *)v, key, c)
 			assign(n, c);
 	} else if (json_is_array(v)) {
-		for (size_t i = 0; i < json_array_size(v); i++)
+		size_t len = json_array_size(v);
+
+		for (size_t i = 0; i < len; i++)
 			assign(n, json_array_get(v, i));
 	} else if (json_is_number(v)) {
-		size_t h;
-
 		if (n->next == n->ntok) {
 			n->mismatch = true;
 			return;
 		}
-		h = ptr_hash(v, n->cap);
-		while (n->slots[h].v != NULL)
-			h = (h + 1) & (n->cap - 1);
-		n->slots[h].v = v;
-		n->slots[h].off = n->toff[n->next];
-		n->slots[h].len = n->tlen[n->next];
 		n->next++;
+		/* One that jansson had to take from malloc stays unknown. */
+		if (tsm_json_arena_holds(n->arena, v))
+			*tsm_json_arena_word(v) = n->next;
 	}
 }
 
 struct tsm_json_numbers *
-tsm_json_numbers_build(const unsigned char *text, size_t len, json_t *root)
+tsm_json_numbers_build(const unsigned char *text, size_t len, json_t *root,
+    const struct tsm_json_arena *a)
 {
 	struct tsm_json_numbers *n;
 
-	if (len > UINT32_MAX)
+	if (len > UINT32_MAX || a == NULL || !tsm_json_arena_holds(a, root))
 		return NULL;
 	n = calloc(1, sizeof(*n));
 	if (n == NULL)
 		return NULL;
 	n->text = (const char *)text;
+	n->arena = a;
 	if (!scan(n, text, len))
-		goto fail;
-	n->cap = 16;
-	while (n->cap < 2 * n->ntok + 1)
-		n->cap *= 2;
-	n->slots = calloc(n->cap, sizeof(*n->slots));
-	if (n->slots == NULL)
 		goto fail;
 	assign(n, root);
 	if (n->mismatch || n->next != n->ntok)
 		goto fail;
-	free(n->toff);
-	free(n->tlen);
-	n->toff = n->tlen = NULL;
 	return n;
 fail:
 	tsm_json_numbers_free(n);
@@ -146,7 +122,6 @@ tsm_json_numbers_free(struct tsm_json_numbers *n)
 {
 	if (n == NULL)
 		return;
-	free(n->slots);
 	free(n->toff);
 	free(n->tlen);
 	free(n);
@@ -156,15 +131,13 @@ const char *
 tsm_json_number_text(const struct tsm_json_numbers *n, const json_t *v,
     size_t *len)
 {
-	size_t h;
+	uint64_t k;
 
-	if (n == NULL)
+	if (n == NULL || !tsm_json_arena_holds(n->arena, v))
 		return NULL;
-	for (h = ptr_hash(v, n->cap); n->slots[h].v != NULL;
-	    h = (h + 1) & (n->cap - 1))
-		if (n->slots[h].v == v) {
-			*len = n->slots[h].len;
-			return n->text + n->slots[h].off;
-		}
-	return NULL;
+	k = *tsm_json_arena_word(v);
+	if (k == 0 || k > n->ntok)
+		return NULL;
+	*len = n->tlen[k - 1];
+	return n->text + n->toff[k - 1];
 }

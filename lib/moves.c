@@ -82,34 +82,54 @@ note_no_refresh(const struct tsm_schema_state *st, const char *schema,
 		    "continuous aggregate of %s over that range", kind);
 }
 
-/* A range of time moved for one candle interval, for the aggregates. */
+/*
+ * A range of time moved for one candle interval, for the aggregates: the
+ * instruments moved ("{3,4}" once closed) and the transactions that wrote
+ * ("{812,813}").
+ */
 struct range {
 	char tf[16];
 	char lo[40], hi[40];
+	struct tsm_buf iids, xids;
 };
 
 static void
-widen(struct range *rg, int *n, const char *tf, const char *lo,
-    const char *hi)
+widen(struct range *rg, int *n, const char *tf, int iid,
+    const struct tsm_move_result *r)
 {
 	int i;
 
-	if (lo[0] == '\0')
+	if (r->lo[0] == '\0')
 		return;
 	for (i = 0; i < *n && strcmp(rg[i].tf, tf) != 0; i++)
 		;
 	if (i == *n) {
 		snprintf(rg[i].tf, sizeof(rg[i].tf), "%s", tf);
-		snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", lo);
-		snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", hi);
+		snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", r->lo);
+		snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", r->hi);
 		(*n)++;
-		return;
+	} else {
+		/* The server writes UTC times alike: text order is time order. */
+		if (strcmp(r->lo, rg[i].lo) < 0)
+			snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", r->lo);
+		if (strcmp(r->hi, rg[i].hi) > 0)
+			snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", r->hi);
 	}
-	/* The server writes UTC times alike: text order is time order. */
-	if (strcmp(lo, rg[i].lo) < 0)
-		snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", lo);
-	if (strcmp(hi, rg[i].hi) > 0)
-		snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", hi);
+	tsm_buf_printf(&rg[i].iids, "%s%d", rg[i].iids.len ? "," : "{", iid);
+	if (r->xids.len > 0)
+		tsm_buf_printf(&rg[i].xids, "%s%s", rg[i].xids.len ? "," : "{",
+		    r->xids.data);
+}
+
+static bool
+ranges_ok(struct range *rg, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!tsm_buf_ok(&rg[i].iids) || !tsm_buf_ok(&rg[i].xids)) {
+			tsm_error("out of memory");
+			return false;
+		}
+	return true;
 }
 
 /* klines --dry-run: the tables and what they would become. */
@@ -212,11 +232,13 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		char what[200];
 
 		memset(&m, 0, sizeof(m));
+		memset(&r, 0, sizeof(r));
 		if (!tsm_instrument_id(conn, co->schema, t[i].exchange,
 		    t[i].symbol, true, &iid) ||
 		    !tsm_legacy_move(&t[i], iid, &m) ||
 		    !tsm_move_target(conn, co->schema, &m) ||
 		    !tsm_move_run(conn, &mo, &m, &r)) {
+			tsm_move_result_free(&r);
 			tsm_move_free(&m);
 			status = tsm_exit_status(conn);
 			failed++;
@@ -226,8 +248,9 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		}
 		snprintf(what, sizeof(what), "%s.candles (%s %s %s)",
 		    co->schema, t[i].exchange, t[i].symbol, t[i].tf.code);
-		widen(ranges, &nranges, t[i].tf.code, r.lo, r.hi);
-		if (!report_move(&m, &r, what)) {
+		widen(ranges, &nranges, t[i].tf.code, iid, &r);
+		tsm_move_result_free(&r);
+		if (!ranges_ok(ranges, nranges) || !report_move(&m, &r, what)) {
 			tsm_move_free(&m);
 			status = TSM_EXIT_FAIL;
 			failed++;
@@ -255,11 +278,22 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			    a->create_views ? "_legacy" : "");
 		}
 	}
+	/* Once for the whole move, not per table or batch. */
 	for (int i = 0; a->refresh && i < nranges && !tsm_interrupted &&
-	    PQstatus(conn) == CONNECTION_OK; i++)
+	    PQstatus(conn) == CONNECTION_OK; i++) {
+		tsm_buf_putc(&ranges[i].iids, '}');
+		if (ranges[i].xids.len > 0)
+			tsm_buf_putc(&ranges[i].xids, '}');
+		if (!tsm_buf_ok(&ranges[i].iids) ||
+		    !tsm_buf_ok(&ranges[i].xids)) {
+			status = TSM_EXIT_FAIL;
+			break;
+		}
 		if (!tsm_move_refresh_caggs(conn, &mo, "candles", ranges[i].tf,
-		    ranges[i].lo, ranges[i].hi))
+		    ranges[i].lo, ranges[i].hi, ranges[i].iids.data,
+		    ranges[i].xids.len > 0 ? ranges[i].xids.data : NULL))
 			status = tsm_exit_status(conn);
+	}
 	for (int i = 0; !a->refresh && i < nranges; i++)
 		note_no_refresh(&st, co->schema, "candles", ranges[i].lo,
 		    ranges[i].hi);
@@ -268,6 +302,10 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 	else if (failed > 0)
 		tsm_info("%d of %d tables failed", failed, n);
 out:
+	for (int i = 0; ranges != NULL && i < nranges; i++) {
+		tsm_buf_free(&ranges[i].iids);
+		tsm_buf_free(&ranges[i].xids);
+	}
 	free(ranges);
 	free(t);
 	tsm_disconnect(conn);
@@ -289,6 +327,7 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 	PGconn *conn;
 
 	memset(&to, 0, sizeof(to));
+	memset(&r, 0, sizeof(r));
 	tsm_cancel_init();
 	conn = connect_move(co, &st, &srv, &status);
 	if (conn == NULL)
@@ -357,10 +396,23 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 	}
 	if (!a->refresh)
 		note_no_refresh(&st, co->schema, m.kind, r.lo, r.hi);
-	else if (!tsm_move_refresh_caggs(conn, &mo, m.kind,
-	    m.timeframe[0] ? m.timeframe : NULL, r.lo, r.hi)) {
-		status = tsm_exit_status(conn);
-		goto out;
+	else {
+		struct tsm_buf xids = TSM_BUF_INIT;
+		char iids[32];
+		bool ok;
+
+		snprintf(iids, sizeof(iids), "{%d}", m.instrument_id);
+		if (r.xids.len > 0)
+			tsm_buf_printf(&xids, "{%s}", r.xids.data);
+		ok = tsm_buf_ok(&xids) && tsm_move_refresh_caggs(conn, &mo,
+		    m.kind, m.timeframe[0] ? m.timeframe : NULL, r.lo, r.hi,
+		    m.instrument_id > 0 ? iids : NULL, xids.len > 0 ?
+		    xids.data : NULL);
+		tsm_buf_free(&xids);
+		if (!ok) {
+			status = tsm_exit_status(conn);
+			goto out;
+		}
 	}
 	if (a->drop_source) {
 		char sql[300];
@@ -375,6 +427,7 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 		tsm_info("%s dropped", m.label);
 	}
 out:
+	tsm_move_result_free(&r);
 	tsm_move_free(&m);
 	tsm_disconnect(conn);
 	return status;

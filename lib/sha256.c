@@ -57,6 +57,83 @@ block(struct tsm_sha256 *c, const unsigned char *p)
 	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+
+/*
+ * The same block with the SHA extensions of x86-64 (Intel since Goldmont
+ * and Ice Lake, AMD since Zen), several times faster: each
+ * sha256rnds2 does two rounds, sha256msg1 and sha256msg2 the message
+ * schedule four words at a time.  The state is kept as the instructions
+ * want it: ABEF and CDGH.
+ */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+block_shani(struct tsm_sha256 *c, const unsigned char *p)
+{
+	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL,
+	    0x0405060700010203LL);
+	__m128i st0, st1, tmp, save0, save1, m, w[4];
+
+	tmp = _mm_loadu_si128((const __m128i *)(const void *)&c->h[0]);
+	st1 = _mm_loadu_si128((const __m128i *)(const void *)&c->h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xb1);		/* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1b);		/* EFGH */
+	st0 = _mm_alignr_epi8(tmp, st1, 8);		/* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xf0);		/* CDGH */
+	save0 = st0;
+	save1 = st1;
+	for (int g = 0; g < 16; g++) {
+		if (g < 4) {
+			w[g] = _mm_shuffle_epi8(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(p + 16 * g)), swap);
+		} else {
+			/* W[t-16] + s0(W[t-15]) + W[t-7], then + s1(W[t-2]). */
+			__m128i x = _mm_sha256msg1_epu32(w[g % 4],
+			    w[(g + 1) % 4]);
+
+			x = _mm_add_epi32(x, _mm_alignr_epi8(w[(g + 3) % 4],
+			    w[(g + 2) % 4], 4));
+			w[g % 4] = _mm_sha256msg2_epu32(x, w[(g + 3) % 4]);
+		}
+		m = _mm_add_epi32(w[g % 4], _mm_loadu_si128(
+		    (const __m128i *)(const void *)&K[4 * g]));
+		st1 = _mm_sha256rnds2_epu32(st1, st0, m);
+		m = _mm_shuffle_epi32(m, 0x0e);
+		st0 = _mm_sha256rnds2_epu32(st0, st1, m);
+	}
+	st0 = _mm_add_epi32(st0, save0);
+	st1 = _mm_add_epi32(st1, save1);
+	tmp = _mm_shuffle_epi32(st0, 0x1b);		/* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xb1);		/* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xf0);		/* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);		/* HGFE */
+	_mm_storeu_si128((__m128i *)(void *)&c->h[0], st0);
+	_mm_storeu_si128((__m128i *)(void *)&c->h[4], st1);
+}
+
+/* The block function this processor can run, chosen once. */
+static void (*pick_block(void))(struct tsm_sha256 *, const unsigned char *)
+{
+	unsigned a, b, cx, d;
+
+	if (!__get_cpuid(1, &a, &b, &cx, &d) || !(cx & bit_SSE4_1) ||
+	    !(cx & bit_SSSE3))
+		return block;
+	if (!__get_cpuid_count(7, 0, &a, &b, &cx, &d) || !(b & (1u << 29)))
+		return block;
+	return block_shani;
+}
+#else
+static void (*pick_block(void))(struct tsm_sha256 *, const unsigned char *)
+{
+	return block;
+}
+#endif
+
+static void (*run_block)(struct tsm_sha256 *, const unsigned char *);
+
 void
 tsm_sha256_init(struct tsm_sha256 *c)
 {
@@ -65,6 +142,8 @@ tsm_sha256_init(struct tsm_sha256 *c)
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
 	};
 
+	if (run_block == NULL)
+		run_block = pick_block();
 	memcpy(c->h, init, sizeof(init));
 	c->bytes = 0;
 	c->nbuf = 0;
@@ -85,11 +164,11 @@ tsm_sha256_update(struct tsm_sha256 *c, const void *data, size_t len)
 		len -= take;
 		if (c->nbuf < 64)
 			return;
-		block(c, c->buf);
+		run_block(c, c->buf);
 		c->nbuf = 0;
 	}
 	for (; len >= 64; p += 64, len -= 64)
-		block(c, p);
+		run_block(c, p);
 	memcpy(c->buf, p, len);
 	c->nbuf = len;
 }
@@ -102,13 +181,13 @@ tsm_sha256_final(struct tsm_sha256 *c, unsigned char out[32])
 	c->buf[c->nbuf++] = 0x80;
 	if (c->nbuf > 56) {
 		memset(c->buf + c->nbuf, 0, 64 - c->nbuf);
-		block(c, c->buf);
+		run_block(c, c->buf);
 		c->nbuf = 0;
 	}
 	memset(c->buf + c->nbuf, 0, 56 - c->nbuf);
 	for (int i = 0; i < 8; i++)
 		c->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	block(c, c->buf);
+	run_block(c, c->buf);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(c->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);

@@ -304,14 +304,18 @@ end_run(struct mv *v, long run_id, bool ok)
 	(void)tsm_command(v->conn, sql, 1, p);
 }
 
-/* One batch: blocks [lo, hi) moved, rollups refreshed, block recorded. */
+/*
+ * One batch: blocks [lo, hi) moved and the block recorded; on plain
+ * PostgreSQL the transaction is noted in r->xids when it wrote rows, for
+ * the refresh at the end.
+ */
 static bool
 batch(struct mv *v, long long lo, long long hi, long run_id,
-    long long *inserted)
+    struct tsm_move_result *r)
 {
 	struct tsm_buf sql = TSM_BUF_INIT, names = TSM_BUF_INIT,
 	    exprs = TSM_BUF_INIT;
-	char tlo[40], thi[40];
+	char tlo[40], thi[40], xid[24] = "";
 	const char *p[5];
 	PGresult *res;
 	long long n = 0;
@@ -324,23 +328,10 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 	p[1] = thi;
 	np = 2 + consts(v, p + 2);
 	put_columns(v, 3, &names, &exprs);
-	/*
-	 * The rollups of plain PostgreSQL are refreshed over the range of
-	 * what was inserted, which RETURNING gives; TimescaleDB keeps its own
-	 * log, so there the count in the command tag is enough.
-	 */
-	if (v->native)
-		tsm_buf_printf(&sql, "WITH ins AS (INSERT INTO %s (%s) SELECT %s "
-		    "FROM %s AS s WHERE s.ctid >= $1::tid AND s.ctid < $2::tid "
-		    "ON CONFLICT DO NOTHING RETURNING time) SELECT count(*), "
-		    "min(time), max(time) + interval '1 microsecond' FROM ins",
-		    v->target, tsm_buf_str(&names), tsm_buf_str(&exprs),
-		    v->m->source);
-	else
-		tsm_buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM %s AS s "
-		    "WHERE s.ctid >= $1::tid AND s.ctid < $2::tid ON CONFLICT DO "
-		    "NOTHING", v->target, tsm_buf_str(&names),
-		    tsm_buf_str(&exprs), v->m->source);
+	tsm_buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM %s AS s "
+	    "WHERE s.ctid >= $1::tid AND s.ctid < $2::tid ON CONFLICT DO "
+	    "NOTHING", v->target, tsm_buf_str(&names), tsm_buf_str(&exprs),
+	    v->m->source);
 	if (!tsm_buf_ok(&sql) || !tsm_command(v->conn, "BEGIN", 0, NULL) ||
 	    !set_zone(v))
 		goto out;
@@ -352,26 +343,23 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 			    "here", v->m->label, lo, hi - 1);
 		goto out;
 	}
-	n = atoll(v->native ? PQgetvalue(res, 0, 0) : PQcmdTuples(res));
-	if (n > 0 && v->native && v->o->refresh) {
-		char rsql[300];
-		const char *rp[5] = { v->m->kind, v->m->timeframe[0] ?
-		    v->m->timeframe : NULL, PQgetvalue(res, 0, 1),
-		    PQgetvalue(res, 0, 2), v->m->instrument_id > 0 ? v->iid :
-		    NULL };
-
-		snprintf(rsql, sizeof(rsql), "SELECT %s.refresh_aggregates_for("
-		    "$1, $2, $3, $4, $5::integer)", v->schema_q);
-		if (!tsm_command(v->conn, rsql, 5, rp)) {
-			PQclear(res);
-			goto out;
-		}
-	}
+	n = atoll(PQcmdTuples(res));
 	PQclear(res);
+	if (n > 0 && v->native) {
+		/* The xid the invalidations logged by this batch carry. */
+		res = tsm_query(v->conn, "SELECT pg_catalog.txid_current() % "
+		    "4294967296", 0, NULL);
+		if (res == NULL)
+			goto out;
+		snprintf(xid, sizeof(xid), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
 	if (!record_progress(v, run_id, hi, n) ||
 	    !tsm_command(v->conn, "COMMIT", 0, NULL))
 		goto out;
-	*inserted += n;
+	r->inserted += n;
+	if (xid[0] != '\0')
+		tsm_buf_printf(&r->xids, "%s%s", r->xids.len ? "," : "", xid);
 	ok = true;
 out:
 	if (!ok)
@@ -539,7 +527,7 @@ tsm_move_run(PGconn *conn, const struct tsm_move_opts *o, struct tsm_move *m,
 
 		if (tsm_interrupted)
 			break;
-		if (!batch(&v, next, hi, run_id, &r->inserted))
+		if (!batch(&v, next, hi, run_id, r))
 			break;
 		tsm_progress_update(&pg, (uint64_t)r->inserted, (double)hi /
 		    (double)blocks);
@@ -568,17 +556,44 @@ out:
 	return ok;
 }
 
+void
+tsm_move_result_free(struct tsm_move_result *r)
+{
+	tsm_buf_free(&r->xids);
+}
+
+/* Plain PostgreSQL: the rollups, once, for the instruments moved. */
+static bool
+refresh_rollups(PGconn *conn, const struct tsm_move_opts *o,
+    const char *kind, const char *timeframe, const char *lo, const char *hi,
+    const char *instruments, const char *xids)
+{
+	const char *p[6] = { kind, timeframe, lo, hi, instruments, xids };
+	char *q = tsm_quote_ident(o->schema), sql[300];
+
+	/* hi is the last time moved: its bucket is included. */
+	snprintf(sql, sizeof(sql), "SELECT %s.refresh_rollups_for($1, $2, "
+	    "$3::timestamptz, $4::timestamptz + interval '1 microsecond', "
+	    "$5::integer[], $6::xid[])", q);
+	free(q);
+	return tsm_command(conn, sql, 6, p);
+}
+
 bool
 tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
-    const char *kind, const char *timeframe, const char *lo, const char *hi)
+    const char *kind, const char *timeframe, const char *lo, const char *hi,
+    const char *instruments, const char *xids)
 {
 	const char *p[4] = { kind, timeframe, lo, hi };
 	char *q, *x, sql[600];
 	PGresult *res;
-	bool ok = true;
+	bool ok = true, batches;
 
-	if (o->st->backend != TSM_BACKEND_TIMESCALEDB || lo[0] == '\0')
+	if (lo[0] == '\0')
 		return true;
+	if (o->st->backend == TSM_BACKEND_NATIVE)
+		return refresh_rollups(conn, o, kind, timeframe, lo, hi,
+		    instruments, xids);
 	q = tsm_quote_ident(o->schema);
 	snprintf(sql, sizeof(sql), "SELECT pg_catalog.format('%%I.%%I', "
 	    "$5::text, a.name), %s.bucket_floor(a.bucket, $3::timestamptz), "
@@ -592,9 +607,31 @@ tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
 	}
 	if (res == NULL)
 		return false;
+	/*
+	 * Releases that take refresh options (2.2x) split a manual refresh
+	 * into batches of a few buckets, each a scan of its own: over months
+	 * of moved rows that is thousands of scans.  One batch is asked for.
+	 */
+	{
+		const char *xp[1] = { o->tsdb_schema[0] ? o->tsdb_schema :
+		    "public" };
+		PGresult *r2 = tsm_query(conn, "SELECT EXISTS (SELECT FROM "
+		    "pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace n ON "
+		    "n.oid = f.pronamespace WHERE n.nspname = $1 AND f.proname = "
+		    "'refresh_continuous_aggregate' AND 'options' = ANY "
+		    "(f.proargnames))", 1, xp);
+
+		if (r2 == NULL) {
+			PQclear(res);
+			return false;
+		}
+		batches = strcmp(PQgetvalue(r2, 0, 0), "t") == 0;
+		PQclear(r2);
+	}
 	x = tsm_quote_ident(o->tsdb_schema[0] ? o->tsdb_schema : "public");
 	snprintf(sql, sizeof(sql), "CALL %s.refresh_continuous_aggregate("
-	    "$1::regclass, $2::timestamptz, $3::timestamptz)", x);
+	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", x, batches ?
+	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "");
 	free(x);
 	for (int i = 0; i < PQntuples(res) && ok; i++) {
 		const char *cp[3] = { PQgetvalue(res, i, 0),

@@ -8,11 +8,13 @@
  * reached is recorded in tsm.runs in the same transaction, so that a run
  * stopped by a signal, a lost connection or a crash resumes where it
  * stopped.  On plain PostgreSQL the partitions the rows need are made
- * first and the rollups of each batch are refreshed in its transaction;
- * on TimescaleDB the continuous aggregates are refreshed over the moved
- * range at the end.  Then the rows are counted: every source row must
- * have its row in the series (by the series' primary key), or the move
- * is not verified.
+ * first.  The batches' writes are logged as invalidations (plain
+ * PostgreSQL) or in TimescaleDB's own log, so that the aggregates are
+ * never trusted where they miss rows, and the caller refreshes them once
+ * over the whole moved range at the end (tsm_move_refresh_caggs), not in
+ * every batch.  Then the rows are counted: every source row must have
+ * its row in the series (by the series' primary key), or the move is not
+ * verified.
  */
 #ifndef TSM_TABLEMOVE_H
 #define TSM_TABLEMOVE_H
@@ -21,6 +23,7 @@
 #include <libpq-fe.h>
 
 #include "schema.h"
+#include "strbuf.h"
 
 #define TSM_MOVE_MAXCOLS 40
 
@@ -61,7 +64,16 @@ struct tsm_move_result {
 	bool resumed;
 	bool verified;
 	char lo[40], hi[40];	/* the range moved, as the server wrote it */
+	/*
+	 * On plain PostgreSQL, the transactions of the batches that wrote
+	 * rows ("812,813"): their ranges in invalidations are cleared by the
+	 * refresh at the end.
+	 */
+	struct tsm_buf xids;
 };
+
+/* Frees what r holds. */
+void tsm_move_result_free(struct tsm_move_result *r);
 
 /*
  * Moves m (its target columns filled in), verifies the counts and
@@ -72,12 +84,16 @@ bool tsm_move_run(PGconn *conn, const struct tsm_move_opts *o,
     struct tsm_move *m, struct tsm_move_result *r);
 
 /*
- * On TimescaleDB, refreshes the continuous aggregates fed by rows of
- * kind and timeframe over [lo, hi]; nothing on plain PostgreSQL.
+ * Brings the aggregates fed by rows of kind and timeframe (or NULL) up to
+ * date over [lo, hi] (hi the last time moved): on TimescaleDB with
+ * refresh_continuous_aggregate, in one batch where the release splits
+ * refreshes into batches; on plain PostgreSQL with refresh_rollups_for,
+ * once for the instruments moved ("{3,4}", or NULL for all), clearing the
+ * ranges that the transactions xids ("{812,813}", or NULL) logged.
  */
 bool tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
-    const char *kind, const char *timeframe, const char *lo,
-    const char *hi);
+    const char *kind, const char *timeframe, const char *lo, const char *hi,
+    const char *instruments, const char *xids);
 
 /* Reads the series' table and primary key into m; false on error. */
 bool tsm_move_target(PGconn *conn, const char *schema, struct tsm_move *m);

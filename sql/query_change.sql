@@ -11,7 +11,7 @@ FROM (
 	SELECT min(time) AS first, max(time) AS last,
 	    (pg_catalog.array_agg(open ORDER BY time))[1] AS open,
 	    (pg_catalog.array_agg(close ORDER BY time DESC))[1] AS close,
-	    max(high) AS high, min(low) AS low, sum(volume) AS volume,
+	    max(high) AS high, min(low) AS low, sum(volume ORDER BY time) AS volume,
 	    count(*) AS bars
 	FROM bars
 ) AS w

@@ -10,7 +10,8 @@
 --
 -- The stored intervals of an instrument are found by a loose index scan
 -- of the primary key backwards: each step lands on the newest candle of
--- the next interval.
+-- the next interval.  On plain PostgreSQL the candles of compressed
+-- partitions are looked at too (below).
 SELECT u.id,
 	CASE WHEN t.time >= c.time OR c.time IS NULL THEN 'ticks'
 	    ELSE c.timeframe END AS source,
@@ -42,9 +43,50 @@ LEFT JOIN LATERAL (
 			ORDER BY x.timeframe DESC, x.time DESC
 			LIMIT 1) AS y
 	)
-	SELECT tf.timeframe, tf.time, tf.close
-	FROM tf
-	ORDER BY tf.time DESC, tf.timeframe
+	SELECT k.timeframe, k.time, k.close
+	FROM (
+		(SELECT tf.timeframe, tf.time, tf.close
+		FROM tf
+		ORDER BY tf.time DESC, tf.timeframe
+		LIMIT 1)
+\if :native
+		UNION ALL
+		-- Compressed candles (tsm-compress(1)).  Blocks of one
+		-- interval do not overlap, so its newest candle before $4
+		-- is in the block that starts last before $4: only that
+		-- block of each interval is unpacked.  A block lies within
+		-- its partition, so the packed partitions that begin
+		-- before the first compressed partition reaching past $2
+		-- are pruned unread.
+		(SELECT b.timeframe, r.time, r.close
+		FROM (
+			SELECT DISTINCT ON (p.timeframe) p.*
+			FROM :"schema".candles_packed p
+			WHERE p.instrument_id = u.id AND p._lo < $4::timestamptz
+			    AND p._hi >= $2::timestamptz
+			    AND p._lo >= (SELECT min(z.lo)
+				FROM :"schema".compressed_partitions z
+				WHERE z.kind = 'candles'
+				    AND z.hi > $2::timestamptz)
+			ORDER BY p.timeframe, p._lo DESC
+		) AS b
+		CROSS JOIN LATERAL (
+			SELECT coalesce(x.t, b._lo + (x.i - 1) * b._step)
+			    AS time,
+			    coalesce(x.f8, x.i4 / b.close_div,
+				x.i8 / b.close_div) AS close
+			FROM ROWS FROM (pg_catalog.unnest(b.time),
+			    pg_catalog.unnest(b.close_f8),
+			    pg_catalog.unnest(b.close_i4),
+			    pg_catalog.unnest(b.close_i8)) WITH ORDINALITY
+			    AS x (t, f8, i4, i8, i)
+		) AS r
+		WHERE r.time >= $2::timestamptz AND r.time < $4::timestamptz
+		ORDER BY r.time DESC, b.timeframe
+		LIMIT 1)
+\endif
+	) AS k
+	ORDER BY k.time DESC, k.timeframe
 	LIMIT 1
 ) AS c ON true
 LEFT JOIN LATERAL (

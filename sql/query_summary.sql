@@ -2,12 +2,37 @@
 -- there are, the first and last, and how many are missing between them
 -- (the bars the interval puts from the first to the last, less those
 -- there are); ticks as interval "ticks".  $1 instrument ids (NULL: all).
+--
+-- On plain PostgreSQL the candles of partitions tsm-compress packed are in
+-- blocks of candles_packed (tsm-compress(1)): each block counts its rows
+-- (_n) and bounds their times (_lo, _hi), so they are counted without
+-- being unpacked.
 WITH c AS (
+\if :native
+	SELECT instrument_id, timeframe, sum(rows)::bigint AS rows,
+	    min(first) AS first, max(last) AS last
+	FROM (
+		SELECT instrument_id, timeframe, count(*) AS rows,
+		    min(time) AS first, max(time) AS last
+		FROM :"schema".candles
+		WHERE $1::integer[] IS NULL
+		    OR instrument_id = ANY ($1::integer[])
+		GROUP BY instrument_id, timeframe
+		UNION ALL
+		SELECT instrument_id, timeframe, sum(_n), min(_lo), max(_hi)
+		FROM :"schema".candles_packed
+		WHERE $1::integer[] IS NULL
+		    OR instrument_id = ANY ($1::integer[])
+		GROUP BY instrument_id, timeframe
+	) AS k
+	GROUP BY instrument_id, timeframe
+\else
 	SELECT instrument_id, timeframe, count(*) AS rows, min(time) AS first,
 	    max(time) AS last
 	FROM :"schema".candles
 	WHERE $1::integer[] IS NULL OR instrument_id = ANY ($1::integer[])
 	GROUP BY instrument_id, timeframe
+\endif
 ), t AS (
 	SELECT instrument_id, 'ticks'::text AS timeframe, count(*) AS rows,
 	    min(time) AS first, max(time) AS last

@@ -48,5 +48,7 @@ GRANT EXECUTE ON FUNCTION :"schema".refresh_aggregate(text, timestamptz,
 GRANT EXECUTE ON FUNCTION :"schema".refresh_invalidated(text) TO :"writer";
 GRANT EXECUTE ON FUNCTION :"schema".refresh_aggregates_for(text, text,
 	timestamptz, timestamptz, integer) TO :"writer";
+GRANT EXECUTE ON FUNCTION :"schema".refresh_rollups_for(text, text,
+	timestamptz, timestamptz, integer[], xid[]) TO :"writer";
 \endif
 

@@ -333,6 +333,51 @@ true_extent() {
 	[ "$(ask)" = "$before" ]
 }
 
+@test "latest, overview, summary, the bar commands and tsm-backtest answer the same before and after compression" {
+	init_db
+	# Three weeks of candles up to this Monday (a chunk boundary on
+	# both backends), so that the newest are recent: latest and
+	# overview find them in the newest chunk first.
+	local monday start
+	monday=$(date -u -d "$(date -u +%F) -$(( $(date -u +%u) - 1 )) days" +%F)
+	start=$(date -u -d "$monday -21 days" +%F)
+	load_candles 2 21 "$start"
+	ask() {
+		local s
+		# latest's age grows as the test runs: all but that column.
+		tsm-query latest -F csv | cut -d, -f1-5
+		tsm-query overview -F csv
+		tsm-query summary -F csv
+		tsm-query symbols --active
+		for s in SYM1 SYM2; do
+			echo "== $s"
+			tsm-query stats "$s" -e bench -i 1h
+			tsm-query change "$s" -e bench --hours 48
+			tsm-query range "$s" -e bench -i 15m --from "$start" --to "$monday"
+			tsm-query volume-profile "$s" -e bench -i 1h --buckets 8
+			tsm-query gaps "$s" -e bench -i 1m --from "$(date -u -d "$start -1 day" +%F)" --to "$monday"
+			tsm-backtest --symbol "$s" --exchange bench --interval 1m --fast 30 --slow 90
+			tsm-backtest --symbol "$s" --exchange bench --interval 1h
+			tsm-backtest --symbol "$s" --exchange bench --interval 3m --from "$start" --to "$monday"
+		done
+	}
+	before=$(ask)
+	[ "$(echo "$before" | grep -c '^bench,SYM[12],')" -ge 8 ]
+	echo "$before" | grep -q '^bench,SYM1,1m,30240,'
+	# Some chunks compressed (the oldest), the newest not.
+	tsm-compress run -q --older-than 8d candles
+	[ "$(compressed_chunks)" -ge 1 ]
+	diff -u <(echo "$before") <(ask)
+	# Every chunk compressed: latest finds its candles packed.
+	tsm-compress run -q --older-than 1s candles
+	if [ "$BACKEND" = native ]; then
+		[ "$(q -c "SELECT count(*) FROM ONLY tsm.candles")" = 0 ]
+	else
+		[ "$(q -c "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_schema = 'tsm' AND hypertable_name = 'candles' AND NOT is_compressed")" = 0 ]
+	fi
+	diff -u <(echo "$before") <(ask)
+}
+
 @test "decompress brings rows back for a backfill; status and runs follow" {
 	init_db
 	load_candles 2 15 2024-01-01

@@ -97,13 +97,23 @@ TEST(jsonnum_as_written)
 	    "\"b\": {\"c\": 0.1000000000000000055511151231257827, "
 	    "\"d\": 12345678901234567890123}}";
 	json_error_t e;
-	json_t *doc = json_loads(text, JSON_DECODE_INT_AS_REAL, &e);
+	struct tsm_json_arena arena;
+	json_t *doc, *loose;
 	struct tsm_json_numbers *n;
 	struct tsm_buf b = TSM_BUF_INIT;
 
+	/* A tree out of an arena has no numbers as written. */
+	loose = json_loads(text, JSON_DECODE_INT_AS_REAL, &e);
+	CHECK(loose != NULL);
+	CHECK(tsm_json_arena_begin(&arena, strlen(text)));
+	doc = json_loads(text, JSON_DECODE_INT_AS_REAL, &e);
+	tsm_json_arena_end();
 	CHECK(doc != NULL);
+	CHECK(tsm_json_numbers_build((const unsigned char *)text, strlen(text),
+	    loose, &arena) == NULL);
+	json_decref(loose);
 	n = tsm_json_numbers_build((const unsigned char *)text, strlen(text),
-	    doc);
+	    doc, &arena);
 	CHECK(n != NULL);
 	tsm_json_write(&b, doc, n);
 	CHECK_STR_EQ(tsm_buf_str(&b), "{\"a\":[1.50,-0.0,1E-7],"
@@ -116,7 +126,8 @@ TEST(jsonnum_as_written)
 	CHECK_STR_EQ(tsm_buf_str(&b), "[1.5,0,1e-07]");
 	tsm_buf_free(&b);
 	tsm_json_numbers_free(n);
-	json_decref(doc);
+	json_decref(doc);	/* leaves the arena's blocks alone */
+	tsm_json_arena_close(&arena);
 }
 
 TEST(json_hash_ignores_key_order)

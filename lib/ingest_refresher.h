@@ -1,0 +1,56 @@
+/*
+ * ingest_refresher.h: the aggregates brought up to date behind the load.
+ *
+ * Refreshing an aggregate costs about as much as loading its rows.  Done
+ * in each batch's transaction it doubles the time of every commit (and
+ * of every row's way to the table under --follow); done once after the
+ * last commit it is a long wait at the end.  Instead a thread with its
+ * own connection refreshes, while the load goes on, the ranges that
+ * committed batches touched: on plain PostgreSQL the ranges that the
+ * rows' triggers logged (refresh_invalidated, which clears them: until
+ * then a reader knows those buckets of a rollup are not to be trusted),
+ * on TimescaleDB the part of them that real-time aggregation does not
+ * show (ingest_refresh_windows.sql).  What is left when the load ends
+ * is refreshed by the main thread before it exits, so that a query
+ * right after a load is never stale.
+ *
+ * The thread never prints: when a refresh fails it stops refreshing and
+ * the main thread's last refresh, over all the load touched, says why.
+ */
+#ifndef TSM_INGEST_REFRESHER_H
+#define TSM_INGEST_REFRESHER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+
+struct tsm_refresher_opts {
+	const char *kind;	/* the series: candles, ticks, ... */
+	bool native;
+	const char *schema;
+	const char *ext;	/* TimescaleDB's schema */
+	const char *version;	/* TimescaleDB's release */
+	int gap_ms;		/* at least this long between refreshes */
+};
+
+struct tsm_refresher;
+
+/*
+ * Starts the thread on conn, which it owns from then on (even when this
+ * fails).  NULL after reporting.
+ */
+struct tsm_refresher *tsm_refresher_start(PGconn *conn,
+    const struct tsm_refresher_opts *o);
+
+/* A batch that changed rows in [lo, hi] committed (main thread). */
+void tsm_refresher_touch(struct tsm_refresher *rf, int64_t lo, int64_t hi);
+
+/*
+ * Stops the thread (cancelling its refresh when abandon is set) and
+ * frees it.  *lo, *hi receive the range it has not refreshed (lo > hi
+ * when none); *failed is set when one of its refreshes failed.
+ */
+void tsm_refresher_finish(struct tsm_refresher *rf, bool abandon,
+    int64_t *lo, int64_t *hi, bool *failed);
+
+#endif
