@@ -1,8 +1,8 @@
--- 007_status.sql: tsm-compress status at a cost that does not grow with
+-- 008_status.sql: tsm-compress status at a cost that does not grow with
 -- the number of partitions (plain PostgreSQL).
 --
 -- Runs in psql as well as from tsm-init:
---   psql -v schema=tsm -v native=true -v timescaledb=false -f 007_status.sql
+--   psql -v schema=tsm -v native=true -v timescaledb=false -f 008_status.sql
 --
 -- 006's series_extent listed every partition of a kind in time order,
 -- once for the oldest row and once for the newest, and looked into them
