@@ -240,6 +240,39 @@ release_lock() {
 	assert_output_has '"compressed":0,'
 }
 
+# oldest,newest of candles as status prints them, and as they are.
+status_extent() {
+	tsm-compress status -F csv candles |
+	    awk -F, '$1 == "candles" && $2 == "candles" { print $9 "," $10 }'
+}
+true_extent() {
+	q -c "SET TimeZone = 'UTC'" -c "SELECT to_char(min(time), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ',' || to_char(max(time), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM tsm.candles_all"
+}
+
+@test "status finds the oldest and newest rows, compressed or not, past empty chunks" {
+	init_db
+	load_candles 2 15 2024-01-01
+	[ "$(status_extent)" = "2024-01-01T00:00:00Z,2024-01-15T23:59:00Z" ]
+	[ "$(status_extent)" = "$(true_extent)" ]
+	tsm-compress run -q --older-than 30d candles
+	[ "$(status_extent)" = "$(true_extent)" ]
+	tsm-compress decompress -q --from 2024-01-01 --to 2024-01-02 candles
+	[ "$(status_extent)" = "$(true_extent)" ]
+	if [ "$BACKEND" = native ]; then
+		# A partition attached by hand, under a name of its own.
+		q -c "CREATE TABLE tsm.candles_june PARTITION OF tsm.candles FOR VALUES FROM ('2023-06-01') TO ('2023-06-02')"
+	fi
+	# One row before all others, one in a chunk made ahead (native),
+	# with empty chunks between them and the rest.
+	q -c "CREATE TEMP TABLE r AS SELECT * FROM tsm.candles_all WHERE time = '2024-01-05' LIMIT 1" \
+	    -c "UPDATE r SET time = '2023-06-01 12:34'" \
+	    -c "INSERT INTO tsm.candles SELECT * FROM r" \
+	    -c "UPDATE r SET time = date_trunc('minute', now()) + interval '1 day'" \
+	    -c "INSERT INTO tsm.candles SELECT * FROM r"
+	[ "$(status_extent | cut -c1-20)" = "2023-06-01T12:34:00Z" ]
+	[ "$(status_extent)" = "$(true_extent)" ]
+}
+
 @test "run compresses chunks older than AGE; rows read back identical" {
 	init_db
 	load_candles 2 15 2024-01-01
