@@ -914,6 +914,9 @@ kill_backends() {
 	    --symbol BTCUSDT --interval 1m 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	wait_rows 8
+	# Lines 10 and 11 follow line 9 by 20 and 40 ms, then the stream
+	# waits: let them be read into the open batch.
+	sleep 0.5
 	kill -INT $pid
 	status=0
 	wait $pid || status=$?
