@@ -49,6 +49,31 @@ report_chunk_failure(struct tsm_compress *cx, const PGresult *res,
 	return true;
 }
 
+/*
+ * After a failed compression on TimescaleDB: true when the chunk is now
+ * compressed whole all the same.  TimescaleDB's own job (or another
+ * compressor) may have compressed it between the if-not-compressed test
+ * and the lock: "already compressed" is then the state asked for, not an
+ * error.  params: the chunk's schema and name.
+ */
+static bool
+compressed_meanwhile(struct tsm_compress *cx, const char *const *params)
+{
+	PGresult *res;
+	bool done;
+
+	if (tsm_interrupted || PQstatus(cx->conn) != CONNECTION_OK)
+		return false;
+	/* Status bits: 1 compressed, 8 partially (written to since). */
+	res = PQexecParams(cx->conn, "SELECT status & 9 = 1 FROM "
+	    "_timescaledb_catalog.chunk WHERE schema_name = $1 AND "
+	    "table_name = $2", 2, NULL, params, NULL, NULL, 0);
+	done = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return done;
+}
+
 /* Totals of one kind. */
 struct tally {
 	int done, failed, empty;
@@ -124,16 +149,17 @@ compress_one(struct tsm_compress *cx, const char *kind, const char *cschema,
 		snprintf(sql, sizeof(sql), "SELECT %s.compress_chunk($1::regclass, "
 		    "if_not_compressed => true)", cx->qext);
 	res = PQexecParams(cx->conn, sql, 1, NULL, params, NULL, NULL, 0);
+	params[0] = cschema;
+	params[1] = chunk;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK) {
+	    PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    !compressed_meanwhile(cx, params)) {
 		rc = report_chunk_failure(cx, res, kind, "compress", chunk,
 		    range) ? 0 : -1;
 		PQclear(res);
 		return rc;
 	}
 	PQclear(res);
-	params[0] = cschema;
-	params[1] = chunk;
 	res = tsm_query(cx->conn, "SELECT z.uncompressed_heap_size + "
 	    "z.uncompressed_toast_size + z.uncompressed_index_size, "
 	    "z.compressed_heap_size + z.compressed_toast_size + "

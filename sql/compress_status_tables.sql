@@ -11,7 +11,9 @@
 -- and last chunks only, of kinds that hold data: compressed chunks, or
 -- (plain PostgreSQL, where tsm-init makes partitions ahead) partitions
 -- whose heap is not empty.  OFFSET 0 keeps that condition in front of
--- the function, which would otherwise run for every kind.
+-- the function, which would otherwise run for every kind.  The pass over
+-- the partitions tells it whether any is named otherwise than
+-- ensure_partitions names them (it then sorts them all by their bounds).
 WITH k AS (
 	SELECT s.kind, s.table_name, s.chunk_interval, s.compress_after,
 	    s.retention
@@ -45,7 +47,7 @@ WITH k AS (
 	GROUP BY ch.hypertable_id
 ), c AS (
 	SELECT k.kind, x.chunks, x.compressed, x.chunks AS full, x.hot,
-	    x.cbefore, x.cafter
+	    x.cbefore, x.cafter, NULL::boolean AS odd
 	FROM k
 	JOIN _timescaledb_catalog.hypertable h ON h.schema_name = :'schema'
 	    AND h.table_name = k.table_name
@@ -60,7 +62,9 @@ WITH k AS (
 		THEN pg_catalog.pg_total_relation_size(i.inhrelid) ELSE 0 END)
 		AS hot,
 	    pg_catalog.sum(cp.bytes_before) AS cbefore,
-	    pg_catalog.sum(cp.bytes_after) AS cafter
+	    pg_catalog.sum(cp.bytes_after) AS cafter,
+	    pg_catalog.bool_or(NOT :"schema".partition_named(k.table_name,
+		pc.relname)) AS odd
 	FROM k
 	JOIN pg_catalog.pg_class p ON p.relname = k.table_name
 	    AND p.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n
@@ -86,6 +90,6 @@ SELECT k.kind, k.table_name AS "table", coalesce(c.chunks, 0)
 	e.oldest, e.newest, k.chunk_interval, k.compress_after, k.retention
 FROM k
 LEFT JOIN c ON c.kind = k.kind
-LEFT JOIN LATERAL (SELECT * FROM :"schema".series_extent(k.kind)
+LEFT JOIN LATERAL (SELECT * FROM :"schema".series_extent_named(k.kind, c.odd)
 	WHERE c.compressed > 0 OR c.full > 0 OFFSET 0) e ON true
 ORDER BY k.kind;
