@@ -34,7 +34,8 @@ char *tsm_aggs_call_sql(const char *ext, const char *version);
  * Native rollups of kind brought up to date over the logged ranges:
  * merged_sql (ingest_refresh_invalidated.sql), or plain_sql
  * (ingest_refresh_logged.sql) from the first time the role proves not
- * allowed to clear the log itself (*plain is then set).  Never prints:
+ * allowed what merged_sql does (to read the log, to call
+ * refresh_rollups_for; *plain is then set).  Never prints:
  * returns NULL, or the failed result for the caller to report and clear.
  */
 PGresult *tsm_aggs_native_exec(PGconn *conn, const char *merged_sql,

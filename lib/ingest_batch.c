@@ -371,7 +371,9 @@ struct hull_entry {
 	unsigned char *key;	/* the group columns, encoded */
 	size_t klen;
 	int64_t tlo, thi, rlo, rhi;
-	bool frontier;		/* the table held nothing beyond thi, rhi */
+	bool frontier;		/* the table held nothing beyond thi, rhi,
+				   up to time until */
+	int64_t until;
 };
 
 struct tsm_hull {
@@ -493,6 +495,7 @@ tsm_hull_apply(struct tsm_hull *h, struct tsm_batch *b)
 			    overlaps(e->rlo, e->rhi, grp->rlo, grp->rhi))
 				grp->stage = true;
 			else if (e->frontier && grp->tlo > e->thi &&
+			    grp->thi <= e->until &&
 			    (b->range_col < 0 || grp->rlo > e->rhi))
 				grp->skip_probe = true;
 			if (grp->tlo < e->tlo)
@@ -549,12 +552,15 @@ tsm_hull_learn(struct tsm_hull *h, const struct tsm_batch *b)
 		e = hull_find(h, b, g, &key, &i);
 		/*
 		 * Nothing beyond this batch's rows, which reach the hull's
-		 * top (a probed group lies above all rows sent before).
+		 * top (a probed group lies above all rows sent before), up
+		 * to the time the probe looked.
 		 */
-		if (e != NULL && e->key != NULL)
+		if (e != NULL && e->key != NULL) {
 			e->frontier = !b->groups[g].above &&
 			    b->groups[g].thi >= e->thi &&
 			    (b->range_col < 0 || b->groups[g].rhi >= e->rhi);
+			e->until = b->probe_until;
+		}
 	}
 	tsm_copybuf_free(&key);
 }

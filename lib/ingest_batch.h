@@ -63,6 +63,7 @@ struct tsm_batch {
 	int time_pos;		/* active position of the time column, -1 */
 	uint64_t ndup;		/* rows merged into a later (or earlier) one */
 	int64_t tmin, tmax;	/* time range of all rows */
+	int64_t probe_until;	/* the probe's above looked up to here */
 	uint64_t first_line, last_line;
 	char input[256];	/* the input the rows come from */
 	bool all_stage;		/* no group may go straight in (a retry) */

@@ -349,8 +349,8 @@ pipeline(PGconn *conn, int n, const char *const *sql, const int *nparams,
 
 /*
  * Rows through the staging table: copied, checked (--on-conflict=error),
- * then the stored ones whose values differ updated and the others
- * inserted, in one round trip.  The transaction is open when it returns
+ * then the keys not stored inserted, and the stored ones whose values
+ * differ updated (a second trip, only when there are such).  The transaction is open when it returns
  * true.
  */
 static bool
@@ -363,6 +363,7 @@ merge_staged(PGconn *conn, const struct tsm_load_opts *o, struct tsm_batch *b,
 	const char *const *params[2];
 	int nparams[2], n = 0, nr = o->sql->range_params;
 	PGresult *pr, *out[2];
+	bool changed;
 
 	tsm_format_time(b->tmin, lo);
 	tsm_format_time(b->tmax, hi);
@@ -382,20 +383,33 @@ merge_staged(PGconn *conn, const struct tsm_load_opts *o, struct tsm_batch *b,
 		}
 		PQclear(pr);
 	}
-	if (o->sql->update != NULL) {
-		sql[n] = o->sql->update;
-		nparams[n] = nr;
-		params[n++] = range;
-	}
+	/*
+	 * The keys not stored are inserted, and whether stored ones differ
+	 * asked, in one trip; only then, if any do, are they updated (the
+	 * rows just inserted are equal to the stage's, so none of them).
+	 */
 	sql[n] = o->sql->insert;
 	nparams[n] = 0;
 	params[n++] = NULL;
+	if (o->sql->update != NULL) {
+		sql[n] = o->sql->changed;
+		nparams[n] = nr;
+		params[n++] = range;
+	}
 	if (!pipeline(conn, n, sql, nparams, params, out, res))
 		return false;
-	*upd = n == 2 ? strtoull(PQcmdTuples(out[0]), NULL, 10) : 0;
-	*ins = strtoull(PQcmdTuples(out[n - 1]), NULL, 10);
+	*ins = strtoull(PQcmdTuples(out[0]), NULL, 10);
+	*upd = 0;
+	changed = n == 2 && PQntuples(out[1]) == 1 &&
+	    strcmp(PQgetvalue(out[1], 0, 0), "t") == 0;
 	for (int i = 0; i < n; i++)
 		PQclear(out[i]);
+	if (changed) {
+		if (!run(conn, o->sql->update, nr, range, res, &pr))
+			return false;
+		*upd = strtoull(PQcmdTuples(pr), NULL, 10);
+		PQclear(pr);
+	}
 	return true;
 }
 
@@ -499,12 +513,18 @@ tsm_batch_result_report(const struct tsm_batch_result *res,
 		    "or run tsm-init --roles and use a role it made");
 }
 
+/* A week, and 9999-12-31 23:59:59, in microseconds. */
+#define PROBE_WINDOW_MIN	(INT64_C(7) * 86400 * 1000000)
+#define PROBE_TIME_MAX	(INT64_C(253402300799) * 1000000)
+
 bool
 tsm_load_probe(PGconn *conn, const struct tsm_load_opts *o,
     struct tsm_batch *b)
 {
-	char *vals[16];
-	int n = o->sql->probe_nparams, asked;
+	char *vals[19], lo[TSM_TIME_BUFSZ], hi[TSM_TIME_BUFSZ];
+	char until[TSM_TIME_BUFSZ];
+	int n = o->sql->probe_nparams - 3, asked;
+	int64_t span, win;
 	PGresult *pr;
 
 	if (o->sql->probe == NULL) {
@@ -518,7 +538,24 @@ tsm_load_probe(PGconn *conn, const struct tsm_load_opts *o,
 		tsm_ingest_probe_free(vals, n);
 		return true;
 	}
-	pr = tsm_query(conn, o->sql->probe, n, (const char *const *)vals);
+	/*
+	 * The batch's range, and how far beyond it to look, as constants
+	 * the planner excludes chunks (prunes partitions) by: asking about
+	 * all time beyond it would plan every chunk after the batch, which
+	 * costs more than a few more probes.  The window is 16 batches of
+	 * this one's span, a week at least (a stream's batches are short).
+	 */
+	span = b->tmax - b->tmin;
+	win = span < PROBE_WINDOW_MIN / 16 ? PROBE_WINDOW_MIN : span * 16;
+	b->probe_until = b->tmax < PROBE_TIME_MAX - win ? b->tmax + win :
+	    PROBE_TIME_MAX;
+	tsm_format_time(b->tmin, lo);
+	tsm_format_time(b->tmax, hi);
+	tsm_format_time(b->probe_until, until);
+	vals[n] = lo;
+	vals[n + 1] = hi;
+	vals[n + 2] = until;
+	pr = tsm_query(conn, o->sql->probe, n + 3, (const char *const *)vals);
 	tsm_ingest_probe_free(vals, n);
 	if (pr == NULL)
 		return false;

@@ -22,9 +22,11 @@ struct tsm_refresher {
 	PGcancel *cancel;
 	char *kind;
 	bool native;
-	char *refresh_sql;	/* native: the logged ranges, merged */
+	char *refresh_sql;	/* native: the logged ranges, merged, each
+				   through refresh_rollups_for */
 	char *plain_sql;	/* native: refresh_invalidated($1) */
-	bool plain;		/* may not clear the log: plain_sql */
+	bool plain;		/* may not read the log or call
+				   refresh_rollups_for: plain_sql */
 	char *windows_sql;	/* TimescaleDB: what to refresh */
 	char *call_sql;		/* TimescaleDB: one refresh */
 	int gap_ms;

@@ -25,15 +25,18 @@ struct tsm_ingest_sql {
 	char *begin_copy_stage;	/* BEGIN; and the same */
 	char *update;		/* stored keys with other values; NULL
 				   unless --on-conflict=update */
+	char *changed;		/* -> whether update has rows to change */
 	char *insert;		/* the staged rows not stored (all of them
 				   with --on-conflict=error) */
 	char *first_conflict;	/* -> line of the first staged row in the
 				   table, for --on-conflict=error */
 	int range_params;	/* 2: the three take $1, $2, the batch's
 				   time range; 0: no time column */
-	char *probe;		/* $1.. arrays -> indices of groups that meet
-				   rows in the table; NULL if no probe */
-	int probe_nparams;
+	char *probe;		/* $1.. arrays, then the batch's time lo
+				   and hi, and how far above to look ->
+				   indices of groups that meet rows in
+				   the table; NULL if no probe */
+	int probe_nparams;	/* the arrays' count + 3 */
 	/* Named queries of sql/, with the schema filled in. */
 	char *partitions;	/* $1 kind -> lo, hi */
 	char *ensure_partitions;	/* $1 kind, $2 lo, $3 hi */

@@ -362,6 +362,7 @@ TEST(hull_stages_overlaps_and_skips_probes_past_the_frontier)
 	struct src s;
 	bool hdr;
 	uint64_t dup;
+	int64_t minute;
 
 	CHECK(candle_map(&m, &s, "time,open,high,low,close,volume\n", NULL,
 	    &hdr));
@@ -377,6 +378,9 @@ TEST(hull_stages_overlaps_and_skips_probes_past_the_frontier)
 	CHECK(!b.groups[0].stage && !b.groups[0].skip_probe);
 	b.groups[0].probed = true;	/* the table holds nothing beyond */
 	b.groups[0].above = false;
+	/* The probe looked up to minute 24. */
+	minute = (b.tmax - b.tmin) / 9;
+	b.probe_until = b.tmax + 15 * minute;
 	tsm_hull_learn(h, &b);
 	/* Minutes 10-19: past everything sent, no probe needed. */
 	tsm_batch_reset(&b, "x");
@@ -386,6 +390,14 @@ TEST(hull_stages_overlaps_and_skips_probes_past_the_frontier)
 	}
 	CHECK(tsm_hull_apply(h, &b));
 	CHECK(!b.groups[0].stage && b.groups[0].skip_probe);
+	/* Minutes 20-29: past what the probe looked at: probed. */
+	tsm_batch_reset(&b, "x");
+	for (int t = 20; t < 30; t++) {
+		candle(&m, &row, t, 1);
+		tsm_batch_add(&b, &row, TSM_CONFLICT_UPDATE, &dup, 0);
+	}
+	CHECK(tsm_hull_apply(h, &b));
+	CHECK(!b.groups[0].stage && !b.groups[0].skip_probe);
 	/* Minute 5 again: it meets rows sent, through the staging table. */
 	tsm_batch_reset(&b, "x");
 	candle(&m, &row, 5, 2);
