@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "copytext.h"
 #include "db.h"
 #include "log.h"
 #include "num.h"
@@ -29,63 +30,6 @@ struct tsm_copyout {
 	char *scratch;		/* a value unescaped or trimmed */
 	size_t scap;
 };
-
-/* The value of a hexadecimal digit, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-size_t
-tsm_copy_unescape(const char *s, size_t len, char *out)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c != '\\' || i + 1 == len) {
-			out[o++] = c;
-			continue;
-		}
-		c = s[++i];
-		switch (c) {
-		case 'b': out[o++] = '\b'; break;
-		case 'f': out[o++] = '\f'; break;
-		case 'n': out[o++] = '\n'; break;
-		case 'r': out[o++] = '\r'; break;
-		case 't': out[o++] = '\t'; break;
-		case 'v': out[o++] = '\v'; break;
-		case 'x': {
-			int v = 0, k = 0;
-
-			while (k < 2 && i + 1 < len && hexval(s[i + 1]) >= 0)
-				v = v * 16 + hexval(s[++i]), k++;
-			out[o++] = k ? (char)v : 'x';
-			break;
-		}
-		default:
-			if (c >= '0' && c <= '7') {
-				int v = c - '0';
-
-				for (int k = 1; k < 3 && i + 1 < len &&
-				    s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
-					v = v * 8 + (s[++i] - '0');
-				out[o++] = (char)v;
-			} else {
-				out[o++] = c;
-			}
-		}
-	}
-	return o;
-}
 
 struct tsm_copyout *
 tsm_copyout_new(FILE *f, enum tsm_format fmt, int ncols,
@@ -268,7 +212,7 @@ csv_value(struct tsm_copyout *c, enum tsm_coltype t, const char *s,
 	if (memchr(s, '\\', len) != NULL) {
 		if (!scratch(c, len + 1))
 			return false;
-		n = tsm_copy_unescape(s, len, c->scratch);
+		n = tsm_copy_unescape(s, len, c->scratch, NULL);
 		return put_csv_text(c, c->scratch, n);
 	}
 	return put_csv_text(c, s, len);

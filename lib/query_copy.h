@@ -40,12 +40,6 @@ bool tsm_copyout_row(struct tsm_copyout *c, const char *line, size_t len);
 bool tsm_copyout_end(struct tsm_copyout *c);
 
 /*
- * Undoes the backslash escapes of COPY's text format in s[0..len) into
- * out (at least len bytes); returns the new length.
- */
-size_t tsm_copy_unescape(const char *s, size_t len, char *out);
-
-/*
  * Runs the statements of pre, then parses sql as the unnamed statement
  * and describes it, all in one round trip (a pipeline); *desc gets the
  * description (the caller clears it).  False after reporting the first

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "copytext.h"
 #include "db.h"
 #include "log.h"
 #include "out.h"
@@ -411,7 +412,7 @@ copy_row(struct sink *s, char *line, size_t len, char **scratch,
 			/* Unescaped into the scratch at the same offset. */
 			char *o = *scratch + (p - line);
 
-			s->lens[i] = tsm_copy_unescape(p, fl, o);
+			s->lens[i] = tsm_copy_unescape(p, fl, o, NULL);
 			s->vals[i] = o;
 		} else {
 			s->vals[i] = p;

@@ -11,6 +11,7 @@
 
 #include "csvin.h"
 #include "csvin_int.h"
+#include "copytext.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -51,108 +52,51 @@ tsv_add(struct tsm_csv_reader *r, size_t off, size_t len, bool null)
 	return true;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
- * Splits and decodes a TSV line as PostgreSQL's COPY text format does:
- * \b \f \n \r \t \v, octal \ooo and hex \xhh; any other escaped
- * character stands for itself; a field that is exactly \N is NULL.
+ * Splits and decodes a TSV line as PostgreSQL's COPY text format does: a
+ * field ends at a tab that no backslash escapes; its escapes are undone
+ * by tsm_copy_unescape; a field that is exactly \N is NULL.
  */
 bool
 tsm_csvin_tsv_fields(struct tsm_csv_reader *r, const unsigned char *s,
     size_t len)
 {
-	size_t i = 0, fstart = 0, rawstart = 0;
-	unsigned char *o;
-	bool high = false;
+	size_t i = 0, rawstart, fstart = 0, flen;
+	bool any_byte;
 
 	/* A decoded line is never longer; each field adds one NUL. */
 	if (!tsm_csvin_grow(&r->fdata, &r->fdcap, 2 * len + 2, 1)) {
 		tsm_error("out of memory");
 		return false;
 	}
-	o = (unsigned char *)r->fdata;
 	for (;;) {
-		unsigned char c;
-		int v, d;
+		bool null;
 
-		if (i == len || s[i] == '\t') {
-			size_t flen = (size_t)(o - (unsigned char *)r->fdata) -
-			    fstart;
-			bool null = i - rawstart == 2 && s[rawstart] == '\\' &&
-			    s[rawstart + 1] == 'N';
+		rawstart = i;
+		while (i < len && s[i] != '\t')
+			i += s[i] == '\\' && i + 1 < len ? 2 : 1;
+		null = i - rawstart == 2 && s[rawstart] == '\\' &&
+		    s[rawstart + 1] == 'N';
+		flen = null ? 0 : tsm_copy_unescape((const char *)s + rawstart,
+		    i - rawstart, r->fdata + fstart, &any_byte);
+		r->fdata[fstart + flen] = '\0';
+		if (!null && any_byte && tsm_utf8_check((unsigned char *)
+		    r->fdata + fstart, flen) != flen) {
+			char w[512];
 
-			if (null)
-				o = (unsigned char *)r->fdata + fstart, flen = 0;
-			*o++ = '\0';
-			if (high && tsm_utf8_check((unsigned char *)r->fdata + fstart,
-			    flen) != flen) {
-				char w[512];
-
-				tsm_csvin_where(r, r->rec_line,
-				    tsm_csvin_column_at(s, rawstart), w, sizeof(w));
-				tsm_error("%s: the escapes in this field make invalid "
-				    "UTF-8 or a NUL byte", w);
-				return false;
-			}
-			if (!tsv_add(r, fstart, flen, null))
-				return false;
-			if (i == len)
-				break;
-			i++;
-			rawstart = i;
-			fstart = (size_t)(o - (unsigned char *)r->fdata);
-			high = false;
-			continue;
+			tsm_csvin_where(r, r->rec_line,
+			    tsm_csvin_column_at(s, rawstart), w, sizeof(w));
+			tsm_error("%s: the escapes in this field make invalid "
+			    "UTF-8 or a NUL byte", w);
+			return false;
 		}
-		c = s[i++];
-		if (c != '\\' || i == len) {
-			*o++ = c;
-			continue;
-		}
-		c = s[i++];
-		switch (c) {
-		case 'b': *o++ = '\b'; continue;
-		case 'f': *o++ = '\f'; continue;
-		case 'n': *o++ = '\n'; continue;
-		case 'r': *o++ = '\r'; continue;
-		case 't': *o++ = '\t'; continue;
-		case 'v': *o++ = '\v'; continue;
-		case '0': case '1': case '2': case '3':
-		case '4': case '5': case '6': case '7':
-			v = c - '0';
-			for (d = 0; d < 2 && i < len && s[i] >= '0' && s[i] <= '7';
-			    d++)
-				v = v * 8 + (s[i++] - '0');
+		if (!tsv_add(r, fstart, flen, null))
+			return false;
+		fstart += flen + 1;
+		if (i == len)
 			break;
-		case 'x':
-			if (i == len || hexval(s[i]) < 0) {
-				*o++ = c;
-				continue;
-			}
-			v = hexval(s[i++]);
-			if (i < len && hexval(s[i]) >= 0)
-				v = v * 16 + hexval(s[i++]);
-			break;
-		default:
-			*o++ = c;
-			continue;
-		}
-		/* An octal or hex escape: any byte, checked with its field. */
-		*o++ = (unsigned char)v;
-		if (v == 0 || v >= 0x80)
-			high = true;
+		i++;
 	}
-	r->fdlen = (size_t)(o - (unsigned char *)r->fdata);
+	r->fdlen = fstart;
 	return true;
 }
