@@ -81,22 +81,104 @@ add_step(struct tsm_jpath *p, enum tsm_jstep_type t, char *key,
 	return true;
 }
 
+/* The value of 4 hexadecimal digits at s, or -1. */
+static long
+hex4(const char *s)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+
+		v *= 16;
+		if (c >= '0' && c <= '9')
+			v += c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v += c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v += c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* Writes code point u as UTF-8 at k; returns the bytes written. */
+static size_t
+put_utf8(char *k, long u)
+{
+	if (u < 0x80) {
+		k[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		k[0] = (char)(0xc0 | (u >> 6));
+		k[1] = (char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	if (u < 0x10000) {
+		k[0] = (char)(0xe0 | (u >> 12));
+		k[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+		k[2] = (char)(0x80 | (u & 0x3f));
+		return 3;
+	}
+	k[0] = (char)(0xf0 | (u >> 18));
+	k[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+	k[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+	k[3] = (char)(0x80 | (u & 0x3f));
+	return 4;
+}
+
 /*
- * Reads a quoted key ["..."] or ['...'] starting at the quote; backslash
- * escapes the quote and itself.  Returns the end (past the quote) or NULL.
+ * Reads a quoted key ["..."] or ['...'] starting at the quote, with the
+ * escapes of a JSON string (\" \\ \/ \b \f \n \r \t \uXXXX, a
+ * surrogate pair for one character), so that a path as messages write it
+ * reads back; a backslash escapes the quote too, and before any other
+ * character stands for itself.  Returns the end (past the quote) or NULL.
  */
 static const char *
 quoted_key(const char *s, char **out)
 {
 	char q = *s++;
 	size_t n = 0;
+	/* An escape is never shorter than what it stands for. */
 	char *k = malloc(strlen(s) + 1);
 
 	if (k == NULL)
 		return NULL;
 	for (; *s && *s != q; s++) {
-		if (*s == '\\' && (s[1] == q || s[1] == '\\'))
-			s++;
+		long u, lo;
+
+		if (*s != '\\') {
+			k[n++] = *s;
+			continue;
+		}
+		switch (s[1]) {
+		case 'b': k[n++] = '\b'; s++; continue;
+		case 'f': k[n++] = '\f'; s++; continue;
+		case 'n': k[n++] = '\n'; s++; continue;
+		case 'r': k[n++] = '\r'; s++; continue;
+		case 't': k[n++] = '\t'; s++; continue;
+		case 'u':
+			if ((u = hex4(s + 2)) <= 0 ||
+			    (u >= 0xdc00 && u <= 0xdfff))
+				break;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (s[6] != '\\' || s[7] != 'u' ||
+				    (lo = hex4(s + 8)) < 0xdc00 || lo > 0xdfff)
+					break;
+				u = 0x10000 + ((u - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				s += 6;
+			}
+			n += put_utf8(k + n, u);
+			s += 5;
+			continue;
+		default:
+			if (s[1] == q || s[1] == '\\' || s[1] == '/')
+				s++;
+			break;
+		}
 		k[n++] = *s;
 	}
 	if (*s != q) {

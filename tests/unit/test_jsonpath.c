@@ -49,6 +49,16 @@ TEST(jsonpath_parse)
 	CHECK_STR_EQ(path_of("$[x]"),
 	    "has a [ that holds neither a number, a quoted key nor *");
 	CHECK_STR_EQ(path_of("$[1"), "has an unclosed [");
+	/*
+	 * A key as messages write it reads back (found by fuzz_json): the
+	 * escapes of a JSON string, a surrogate pair as one character.
+	 */
+	CHECK_STR_EQ(path_of("$[\"a\\u0001b\\tc\\\"d\\/e\"]"),
+	    "$[\"a\\u0001b\\tc\\\"d/e\"]");
+	CHECK_STR_EQ(path_of("$[\"\\u0436\\ud83d\\ude00\"]"), "$[\"ж😀\"]");
+	/* Any other backslash, or a lone surrogate, stands for itself. */
+	CHECK_STR_EQ(path_of("$[\"a\\qb\\udc00\"]"),
+	    "$[\"a\\\\qb\\\\udc00\"]");
 }
 
 struct seen {
