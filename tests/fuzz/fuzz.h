@@ -1,8 +1,8 @@
 /*
  * fuzz.h: what the libFuzzer targets in tests/fuzz share.
  *
- * Each fuzz_<target>.c defines LLVMFuzzerTestOneInput (and may define
- * LLVMFuzzerInitialize, calling fuzz_init).  A target checks properties,
+ * Each fuzz_<target>.c defines LLVMFuzzerTestOneInput; util.c defines
+ * LLVMFuzzerInitialize for all of them.  A target checks properties,
  * not only that nothing crashes: FUZZ_CHECK aborts with a message, which
  * libFuzzer reports as a crash and saves the input.
  */

@@ -59,15 +59,6 @@ check_grid(const struct tsm_grid *g, const struct tsm_strategy_def *def)
 }
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_init();
-	return 0;
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct tsm_strategy_def *def;

@@ -21,6 +21,16 @@ fuzz_init(void)
 		stderr = null;
 }
 
+/* libFuzzer calls it once, before the first input, for every target. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_init();
+	return 0;
+}
+
 int
 fuzz_memfd(const uint8_t *data, size_t size)
 {
