@@ -13,7 +13,10 @@
 -- whose heap is not empty.  OFFSET 0 keeps that condition in front of
 -- the function, which would otherwise run for every kind.  The pass over
 -- the partitions tells it whether any is named otherwise than
--- ensure_partitions names them (it then sorts them all by their bounds).
+-- ensure_partitions names them (it then sorts them all by their bounds):
+-- for a compressed partition the name recorded in compressed_partitions,
+-- which it is matched to by oid (010_status.sql), so that pg_class is
+-- read only for the partitions that are not compressed.
 WITH k AS (
 	SELECT s.kind, s.table_name, s.chunk_interval, s.compress_after,
 	    s.retention
@@ -53,27 +56,58 @@ WITH k AS (
 	    AND h.table_name = k.table_name
 	JOIN x ON x.hypertable_id = h.id
 \else
-), c AS (
-	SELECT k.kind, pg_catalog.count(*) AS chunks,
-	    pg_catalog.count(cp.partition) AS compressed,
-	    pg_catalog.count(*) FILTER (WHERE cp.partition IS NULL
-		AND pg_catalog.pg_relation_size(i.inhrelid) > 0) AS full,
-	    pg_catalog.sum(CASE WHEN cp.partition IS NULL
-		THEN pg_catalog.pg_total_relation_size(i.inhrelid) ELSE 0 END)
-		AS hot,
-	    pg_catalog.sum(cp.bytes_before) AS cbefore,
-	    pg_catalog.sum(cp.bytes_after) AS cafter,
-	    pg_catalog.bool_or(NOT :"schema".partition_named(k.table_name,
-		pc.relname)) AS odd
+), ch AS (
+	-- The partitions of each kind's table: pg_inherits's rows found
+	-- through its index on the parent (OFFSET 0 keeps the lookup per
+	-- kind; planned as one join, the whole catalog is read, where the
+	-- partitions of indexes and of packed tables outnumber these three
+	-- to one), with the pattern of the names ensure_partitions gives.
+	SELECT k.kind, i.inhrelid,
+	    pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+		k.table_name, '\', '\\'), '_', '\_'), '%', '\%')
+		|| '\_p________T____' AS pat,
+	    pg_catalog.length(k.table_name) + 15 AS len
 	FROM k
 	JOIN pg_catalog.pg_class p ON p.relname = k.table_name
 	    AND p.relnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n
 		WHERE n.nspname = :'schema')
-	JOIN pg_catalog.pg_inherits i ON i.inhparent = p.oid
-	JOIN pg_catalog.pg_class pc ON pc.oid = i.inhrelid
-	LEFT JOIN :"schema".compressed_partitions cp ON cp.kind = k.kind
-	    AND cp.partition = pc.relname
-	GROUP BY k.kind
+	CROSS JOIN LATERAL (SELECT i.inhrelid FROM pg_catalog.pg_inherits i
+	    WHERE i.inhparent = p.oid OFFSET 0) i
+), cn AS (
+	-- Each partition and, when it is compressed, its row there, met by
+	-- oid (010_status.sql): the names of compressed partitions are not
+	-- read from pg_class.
+	SELECT ch.kind, ch.inhrelid, ch.pat, ch.len, cp.relid, cp.partition,
+	    cp.bytes_before, cp.bytes_after
+	FROM ch
+	LEFT JOIN :"schema".compressed_partitions cp ON cp.kind = ch.kind
+	    AND cp.relid = ch.inhrelid
+), h AS (
+	-- The partitions not compressed: their sizes now, and their names.
+	SELECT u.kind, pg_catalog.count(*) FILTER (WHERE
+		pg_catalog.pg_relation_size(u.inhrelid) > 0) AS full,
+	    pg_catalog.sum(pg_catalog.pg_total_relation_size(u.inhrelid))
+		AS hot,
+	    pg_catalog.bool_or(NOT (u.name LIKE u.pat
+		AND pg_catalog.length(u.name) = u.len)) AS odd
+	FROM (SELECT cn.kind, cn.inhrelid, cn.pat, cn.len,
+	    (SELECT pc.relname::text FROM pg_catalog.pg_class pc
+		WHERE pc.oid = cn.inhrelid) AS name
+	    FROM cn WHERE cn.relid IS NULL OFFSET 0) u
+	GROUP BY u.kind
+), c AS (
+	SELECT cn.kind, pg_catalog.count(*) AS chunks,
+	    pg_catalog.count(cn.relid) AS compressed,
+	    coalesce(pg_catalog.max(h.full), 0) AS full,
+	    coalesce(pg_catalog.max(h.hot), 0) AS hot,
+	    pg_catalog.sum(cn.bytes_before) AS cbefore,
+	    pg_catalog.sum(cn.bytes_after) AS cafter,
+	    coalesce(pg_catalog.bool_or(NOT (cn.partition LIKE cn.pat
+		AND pg_catalog.length(cn.partition) = cn.len)), false)
+		OR coalesce(pg_catalog.bool_or(h.odd), false) AS odd
+	FROM cn
+	LEFT JOIN h ON h.kind = cn.kind
+	GROUP BY cn.kind
 \endif
 )
 SELECT k.kind, k.table_name AS "table", coalesce(c.chunks, 0)

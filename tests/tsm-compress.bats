@@ -273,6 +273,37 @@ true_extent() {
 	[ "$(status_extent)" = "$(true_extent)" ]
 }
 
+# chunks,compressed,before,after of candles as status prints them, and
+# as pg_inherits and compressed_partitions say by the partitions' names.
+status_counts() {
+	tsm-compress status -F csv candles |
+	    awk -F, '$1 == "candles" && $2 == "candles" { print $3 "," $4 "," $5 "," $6 }'
+}
+true_counts() {
+	q -c "SELECT count(*) || ',' || count(cp.partition) || ',' || pg_size_pretty(coalesce(sum(CASE WHEN cp.partition IS NULL THEN pg_total_relation_size(i.inhrelid) END), 0) + coalesce(sum(cp.bytes_before), 0)) || ',' || pg_size_pretty(coalesce(sum(CASE WHEN cp.partition IS NULL THEN pg_total_relation_size(i.inhrelid) END), 0) + coalesce(sum(cp.bytes_after), 0)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid LEFT JOIN tsm.compressed_partitions cp ON cp.kind = 'candles' AND cp.partition = c.relname WHERE i.inhparent = 'tsm.candles'::regclass"
+}
+
+@test "status finds compressed partitions by oid, also those compressed before the upgrade (native)" {
+	only_backend native
+	init_db --target-version 8
+	load_candles 2 15 2024-01-01
+	# Two partitions compressed by version 8's function, before 010.
+	q -c "SELECT tsm.compress_partition('candles', p.partition) FROM (SELECT partition FROM tsm.partitions WHERE kind = 'candles' AND lo < '2024-01-15' ORDER BY lo LIMIT 2) p" >/dev/null
+	tsm-init -q
+	[ "$(q -c "SELECT count(*) || ',' || count(relid) || ',' || count(*) FILTER (WHERE relid = format('tsm.%I', partition)::regclass) FROM tsm.compressed_partitions")" = 2,2,2 ]
+	[ "$(status_counts | cut -d, -f2)" = 2 ]
+	[ "$(status_counts)" = "$(true_counts)" ]
+	tsm-compress run -q --older-than 30d candles
+	[ "$(status_counts | cut -d, -f2)" = 3 ]
+	[ "$(status_counts)" = "$(true_counts)" ]
+	[ "$(q -c "SELECT count(*) FROM tsm.compressed_partitions WHERE relid IS DISTINCT FROM format('tsm.%I', partition)::regclass")" = 0 ]
+	# A partition made ahead, and one decompressed again, count as they are.
+	tsm-compress decompress -q --from 2024-01-01 --to 2024-01-02 candles
+	q -c "CREATE TABLE tsm.candles_june PARTITION OF tsm.candles FOR VALUES FROM ('2023-06-01') TO ('2023-06-02')"
+	[ "$(status_counts | cut -d, -f2)" = 2 ]
+	[ "$(status_counts)" = "$(true_counts)" ]
+}
+
 @test "run compresses chunks older than AGE; rows read back identical" {
 	init_db
 	load_candles 2 15 2024-01-01
