@@ -889,6 +889,27 @@ UTC" ]
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
 
+@test "a reader that stops early ends the tool quietly, as cat" {
+	init_db
+	# 200,000 rows fill the pipe many times over: head has gone before
+	# most are written.  Every format and both output paths (rows as
+	# they come, and COPY for csv and tsv of plain SQL).
+	for args in "-F csv" "-F tsv" "-F table" "-F json" "--fetch-size 10 -F csv"; do
+		rm -f "$BATS_TEST_TMPDIR/err"
+		run bash -c "tsm-query $args sql \"SELECT g, 'x' || g AS s
+		    FROM generate_series(1, 200000) g\" 2>'$BATS_TEST_TMPDIR/err' |
+		    head -n 2 >/dev/null; echo \${PIPESTATUS[0]}"
+		# Killed by SIGPIPE, as cat and seq are: 128 + 13.
+		[ "$output" = 141 ] || { echo "$args: status $output"; return 1; }
+		[ ! -s "$BATS_TEST_TMPDIR/err" ] ||
+		    { echo "$args:"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+	done
+	# A write error that is not a closed pipe is still an error.
+	run bash -c 'tsm-query sql "SELECT 1" 2>&1 >/dev/full'
+	assert_status 1
+	assert_output_has "tsm-query: error: cannot write to stdout: No space left on device"
+}
+
 @test "the examples of the man page run" {
 	init_db
 	load_real
