@@ -412,6 +412,38 @@ SQL
 	[ "${lines[1]%,*}" = "binance,BTCUSDT,ticks,2025-02-15T23:28:37.06Z,97586.12" ]
 }
 
+@test "compressed ticks still count: summary, latest, overview" {
+	init_db
+	load_ticks
+	# Real ticks, with a few made-up ones a day later at the same
+	# millisecond (trade ids decide which is newest) so that overview
+	# has a day before to compare with.
+	q -v native="$(native)" <<'SQL'
+\if :native
+SELECT tsm.ensure_partitions('ticks', t, t + interval '1 day')
+FROM (SELECT max(time) AS t FROM tsm.ticks) x \g /dev/null
+\endif
+INSERT INTO tsm.ticks (instrument_id, time, trade_id, price, qty, side)
+SELECT instrument_id, time + interval '1 day', trade_id + 100000000 + i,
+    price + i, 0.5, 'buy'
+FROM (SELECT * FROM tsm.ticks ORDER BY time DESC, trade_id DESC LIMIT 1) x,
+    generate_series(1, 3) i;
+SQL
+	answers() {
+		tsm-query summary BTCUSDT
+		tsm-query latest BTCUSDT | cut -d, -f1-5
+		tsm-query overview BTCUSDT | cut -d, -f1-4,6-
+	}
+	before=$(answers)
+	echo "$before" | grep -q "^binance,BTCUSDT,ticks,"
+	run tsm-compress -q run --older-than 1d ticks
+	assert_status 0
+	[ "$(q -c "SELECT count(*) FROM ONLY tsm.ticks")" -lt 10 ] ||
+	    [ "$BACKEND" = timescaledb ]
+	after=$(answers)
+	[ "$after" = "$before" ] || { diff <(echo "$before") <(echo "$after"); return 1; }
+}
+
 @test "no data that divides the interval is an error; none at all is empty" {
 	init_db
 	load_test 120
