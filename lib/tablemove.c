@@ -1,6 +1,8 @@
 /*
  * tablemove.c: batched, resumable, verified moves of old tables.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -562,21 +564,84 @@ tsm_move_result_free(struct tsm_move_result *r)
 	tsm_buf_free(&r->xids);
 }
 
+/* Plain PostgreSQL: the statement that refreshes the rollups. */
+static void
+rollups_sql(const struct tsm_move_opts *o, char *sql, size_t sz)
+{
+	char *q = tsm_quote_ident(o->schema);
+
+	/* hi is the last time moved: its bucket is included. */
+	snprintf(sql, sz, "SELECT %s.refresh_rollups_for($1, $2, "
+	    "$3::timestamptz, $4::timestamptz + interval '1 microsecond', "
+	    "$5::integer[], $6::xid[])", q);
+	free(q);
+}
+
+bool
+tsm_move_refresh_send(PGconn *conn, const struct tsm_move_opts *o,
+    const char *kind, const char *timeframe, const char *lo, const char *hi,
+    const char *instruments, const char *xids)
+{
+	const char *p[6] = { kind, timeframe, lo, hi, instruments, xids };
+	char sql[300];
+
+	rollups_sql(o, sql, sizeof(sql));
+	return PQsendQueryParams(conn, sql, 6, NULL, p, NULL, NULL, 0) == 1;
+}
+
+bool
+tsm_move_refresh_wait(PGconn *conn, const char *where)
+{
+	PGresult *res;
+	bool ok = true, cancelled = false;
+
+	for (;;) {
+		while (PQisBusy(conn)) {
+			struct pollfd pfd = { PQsocket(conn), POLLIN, 0 };
+
+			/* The signal cancels the other connection's statement. */
+			if (tsm_interrupted && !cancelled) {
+				PGcancel *c = PQgetCancel(conn);
+				char err[256];
+
+				if (c != NULL) {
+					(void)PQcancel(c, err, sizeof(err));
+					PQfreeCancel(c);
+				}
+				cancelled = true;
+			}
+			if ((poll(&pfd, 1, 200) < 0 && errno != EINTR) ||
+			    !PQconsumeInput(conn))
+				break;
+		}
+		res = PQgetResult(conn);
+		if (res == NULL)
+			break;
+		if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+		    PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (ok)
+				tsm_report_result(conn, res, where);
+			ok = false;
+		}
+		PQclear(res);
+		if (PQstatus(conn) == CONNECTION_BAD)
+			break;
+	}
+	return ok;
+}
+
 /* Plain PostgreSQL: the rollups, once, for the instruments moved. */
 static bool
 refresh_rollups(PGconn *conn, const struct tsm_move_opts *o,
     const char *kind, const char *timeframe, const char *lo, const char *hi,
     const char *instruments, const char *xids)
 {
-	const char *p[6] = { kind, timeframe, lo, hi, instruments, xids };
-	char *q = tsm_quote_ident(o->schema), sql[300];
-
-	/* hi is the last time moved: its bucket is included. */
-	snprintf(sql, sizeof(sql), "SELECT %s.refresh_rollups_for($1, $2, "
-	    "$3::timestamptz, $4::timestamptz + interval '1 microsecond', "
-	    "$5::integer[], $6::xid[])", q);
-	free(q);
-	return tsm_command(conn, sql, 6, p);
+	if (!tsm_move_refresh_send(conn, o, kind, timeframe, lo, hi,
+	    instruments, xids)) {
+		tsm_report_result(conn, NULL, NULL);
+		return false;
+	}
+	return tsm_move_refresh_wait(conn, NULL);
 }
 
 bool
