@@ -167,6 +167,24 @@ behind_wait(struct behind *b)
 }
 
 /*
+ * The second connection, opened the first time it is asked for; NULL when
+ * it cannot be (the work is then done on the first).
+ */
+static PGconn *
+behind_conn(struct behind *b, PGconn *conn, const struct tsm_conn_opts *co)
+{
+	if (!b->tried) {
+		char err[512];
+
+		b->tried = true;
+		b->conn = tsm_connect_extra(co, PQpass(conn), err, sizeof(err));
+		if (b->conn != NULL)
+			PQclear(PQexec(b->conn, "SET jit = off"));
+	}
+	return b->conn;
+}
+
+/*
  * Starts the refresh of the rows of table t (moved as r) behind the next
  * move.  False when it cannot run there (the caller refreshes at the end);
  * *failed set when the refresh before it failed.
@@ -182,15 +200,7 @@ behind_start(struct behind *b, PGconn *conn, const struct tsm_conn_opts *co,
 
 	if (!behind_wait(b))
 		*failed = true;
-	if (!b->tried) {
-		char err[512];
-
-		b->tried = true;
-		b->conn = tsm_connect_extra(co, PQpass(conn), err, sizeof(err));
-		if (b->conn != NULL)
-			PQclear(PQexec(b->conn, "SET jit = off"));
-	}
-	if (b->conn == NULL || r->lo[0] == '\0')
+	if (behind_conn(b, conn, co) == NULL || r->lo[0] == '\0')
 		return b->conn != NULL;
 	snprintf(iids, sizeof(iids), "{%d}", iid);
 	if (r->xids.len > 0)
@@ -377,7 +387,8 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			status = TSM_EXIT_FAIL;
 			break;
 		}
-		if (!tsm_move_refresh_caggs(conn, &mo, "candles", ranges[i].tf,
+		if (!tsm_move_refresh_caggs(conn, behind_conn(&bh, conn, co),
+		    &mo, "candles", ranges[i].tf,
 		    ranges[i].lo, ranges[i].hi, ranges[i].iids.data,
 		    ranges[i].xids.len > 0 ? ranges[i].xids.data : NULL))
 			status = tsm_exit_status(conn);
@@ -412,10 +423,12 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 	struct tsm_move m;
 	struct tsm_move_opts mo;
 	struct tsm_move_result r;
+	struct behind bh;
 	char what[200];
 	int status = TSM_EXIT_OK;
 	PGconn *conn;
 
+	memset(&bh, 0, sizeof(bh));
 	memset(&to, 0, sizeof(to));
 	memset(&r, 0, sizeof(r));
 	tsm_cancel_init();
@@ -494,7 +507,9 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 		snprintf(iids, sizeof(iids), "{%d}", m.instrument_id);
 		if (r.xids.len > 0)
 			tsm_buf_printf(&xids, "{%s}", r.xids.data);
-		ok = tsm_buf_ok(&xids) && tsm_move_refresh_caggs(conn, &mo,
+		ok = tsm_buf_ok(&xids) && tsm_move_refresh_caggs(conn,
+		    st.backend == TSM_BACKEND_NATIVE ? NULL :
+		    behind_conn(&bh, conn, co), &mo,
 		    m.kind, m.timeframe[0] ? m.timeframe : NULL, r.lo, r.hi,
 		    m.instrument_id > 0 ? iids : NULL, xids.len > 0 ?
 		    xids.data : NULL);
@@ -519,6 +534,8 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 out:
 	tsm_move_result_free(&r);
 	tsm_move_free(&m);
+	if (bh.conn != NULL)
+		PQfinish(bh.conn);
 	tsm_disconnect(conn);
 	return status;
 }

@@ -644,11 +644,20 @@ refresh_rollups(PGconn *conn, const struct tsm_move_opts *o,
 	return tsm_move_refresh_wait(conn, NULL);
 }
 
-bool
-tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
-    const char *kind, const char *timeframe, const char *lo, const char *hi,
-    const char *instruments, const char *xids)
+/* True when the statement running on conn has ended (or none runs). */
+static bool
+finished(PGconn *conn)
 {
+	return !PQconsumeInput(conn) || !PQisBusy(conn);
+}
+
+bool
+tsm_move_refresh_caggs(PGconn *conn, PGconn *other,
+    const struct tsm_move_opts *o, const char *kind, const char *timeframe,
+    const char *lo, const char *hi, const char *instruments,
+    const char *xids)
+{
+	bool busy = false;
 	const char *p[4] = { kind, timeframe, lo, hi };
 	char *q, *x, sql[600];
 	PGresult *res;
@@ -663,7 +672,7 @@ tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
 	snprintf(sql, sizeof(sql), "SELECT pg_catalog.format('%%I.%%I', "
 	    "$5::text, a.name), %s.bucket_floor(a.bucket, $3::timestamptz), "
 	    "%s.bucket_floor(a.bucket, $4::timestamptz) + a.bucket FROM "
-	    "%s.aggregates_fed_by($1, $2) AS a", q, q, q);
+	    "%s.aggregates_fed_by($1, $2) AS a ORDER BY a.bucket", q, q, q);
 	free(q);
 	{
 		const char *p5[5] = { p[0], p[1], p[2], p[3], o->schema };
@@ -698,15 +707,30 @@ tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
 	    "$1::regclass, $2::timestamptz, $3::timestamptz%s)", x, batches ?
 	    ", options => '{\"buckets_per_batch\": 0}'::jsonb" : "");
 	free(x);
+	/*
+	 * Each continuous aggregate reads the candles of the range: with a
+	 * second connection two run at once, the finest (the longest) first
+	 * there, the others here, each to whichever is free.
+	 */
 	for (int i = 0; i < PQntuples(res) && ok; i++) {
 		const char *cp[3] = { PQgetvalue(res, i, 0),
 		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2) };
 
-		if (tsm_interrupted)
+		if (tsm_interrupted) {
 			ok = false;
-		else
+		} else if (other != NULL && (!busy || finished(other))) {
+			if (busy && !tsm_move_refresh_wait(other, NULL))
+				ok = false;
+			busy = ok && PQsendQueryParams(other, sql, 3, NULL, cp,
+			    NULL, NULL, 0) == 1;
+			if (ok && !busy)
+				ok = tsm_command(conn, sql, 3, cp);
+		} else {
 			ok = tsm_command(conn, sql, 3, cp);
+		}
 	}
+	if (busy && !tsm_move_refresh_wait(other, NULL))
+		ok = false;
 	PQclear(res);
 	return ok;
 }

@@ -91,10 +91,13 @@ bool tsm_move_run(PGconn *conn, const struct tsm_move_opts *o,
  * refreshes into batches; on plain PostgreSQL with refresh_rollups_for,
  * once for the instruments moved ("{3,4}", or NULL for all), clearing the
  * ranges that the transactions xids ("{812,813}", or NULL) logged.
+ * On TimescaleDB other, a second connection or NULL, refreshes some of
+ * the continuous aggregates meanwhile.
  */
-bool tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
-    const char *kind, const char *timeframe, const char *lo, const char *hi,
-    const char *instruments, const char *xids);
+bool tsm_move_refresh_caggs(PGconn *conn, PGconn *other,
+    const struct tsm_move_opts *o, const char *kind, const char *timeframe,
+    const char *lo, const char *hi, const char *instruments,
+    const char *xids);
 
 /*
  * Plain PostgreSQL: the same refresh of the rollups, sent on conn (a
