@@ -60,4 +60,20 @@ bool tsm_recload_table_empty(PGconn *conn, const struct tsm_recload_opts *o,
  */
 int tsm_recload_run(struct tsm_recload *L, PGconn *conn);
 
+/*
+ * Streaming, for a first migration: before the files are read, opens
+ * the transaction on conn, locks the table and, when it is empty (no
+ * record can be there already), opens the COPY, so that the server
+ * writes the rows while the next ones are made and checked.  A bad
+ * record stops the sending, every record is still checked and reported,
+ * and the COPY ends in an error: the transaction writes nothing.  False,
+ * reporting nothing and leaving no transaction open, when streaming is
+ * not possible (the table holds rows, or a statement failed): the files
+ * are then read first and tsm_recload_run does all as before.
+ */
+bool tsm_recload_stream_begin(struct tsm_recload *L, PGconn *conn);
+
+/* After tsm_recload_read failed: ends the COPY and rolls back, quietly. */
+void tsm_recload_stream_abort(struct tsm_recload *L);
+
 #endif

@@ -186,6 +186,40 @@ locate_copy_error(const struct tsm_recload *L, const PGresult *res)
 	}
 }
 
+/*
+ * Ends a COPY: the server's error, if any, reported with the record it
+ * names.  ok false (interrupted) ends it in an error.
+ */
+static bool
+copy_end(struct tsm_recload *L, PGconn *conn, bool ok)
+{
+	PGresult *res;
+
+	if (PQputCopyEnd(conn, ok ? NULL : "interrupted") != 1)
+		ok = false;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (ok || !tsm_interrupted) {
+				tsm_report_result(conn, res, NULL);
+				locate_copy_error(L, res);
+			}
+			ok = false;
+		}
+		PQclear(res);
+	}
+	return ok && !tsm_interrupted;
+}
+
+/* The COPY statement into table, the columns of L. */
+static bool
+copy_sql(const struct tsm_recload *L, const char *table, struct tsm_buf *sql)
+{
+	tsm_buf_printf(sql, "COPY %s (", table);
+	column_list(L, sql);
+	tsm_buf_puts(sql, ") FROM STDIN");
+	return tsm_buf_ok(sql);
+}
+
 /* COPYs the rows not skipped into table (columns cols). */
 static bool
 copy_rows(struct tsm_recload *L, PGconn *conn, const char *table)
@@ -195,10 +229,7 @@ copy_rows(struct tsm_recload *L, PGconn *conn, const char *table)
 	size_t i = 0;
 	bool ok = true;
 
-	tsm_buf_printf(&sql, "COPY %s (", table);
-	column_list(L, &sql);
-	tsm_buf_puts(&sql, ") FROM STDIN");
-	if (!tsm_buf_ok(&sql))
+	if (!copy_sql(L, table, &sql))
 		return false;
 	res = PQexec(conn, sql.data);
 	tsm_buf_free(&sql);
@@ -227,19 +258,7 @@ copy_rows(struct tsm_recload *L, PGconn *conn, const char *table)
 			ok = false;
 		i = j;
 	}
-	if (PQputCopyEnd(conn, ok ? NULL : "interrupted") != 1)
-		ok = false;
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			if (ok || !tsm_interrupted) {
-				tsm_report_result(conn, res, NULL);
-				locate_copy_error(L, res);
-			}
-			ok = false;
-		}
-		PQclear(res);
-	}
-	return ok && !tsm_interrupted;
+	return copy_end(L, conn, ok);
 }
 
 /* Links the new rows that name an exchange to their instrument. */
@@ -367,6 +386,89 @@ rollback(PGconn *conn)
 	PQclear(res);
 }
 
+/* Runs sql; true when it ended as expected.  Reports nothing. */
+static bool
+quietly(PGconn *conn, const char *sql, ExecStatusType want, bool *yes)
+{
+	PGresult *res = PQexec(conn, sql);
+	bool ok = PQresultStatus(res) == want;
+
+	if (ok && yes != NULL)
+		*yes = PQntuples(res) == 1 &&
+		    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return ok;
+}
+
+/* The LOCK that keeps other writers out until the commit. */
+static void
+lock_sql(const char *table, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE",
+	    table);
+}
+
+bool
+tsm_recload_stream_begin(struct tsm_recload *L, PGconn *conn)
+{
+	struct tsm_buf sql = TSM_BUF_INIT;
+	char *table = table_name(L), lock[300];
+	bool empty = false, ok;
+
+	if (table == NULL)
+		return false;
+	lock_sql(table, lock, sizeof(lock));
+	tsm_buf_printf(&sql, "SELECT NOT EXISTS (SELECT FROM %s)", table);
+	ok = tsm_buf_ok(&sql) && quietly(conn, "BEGIN", PGRES_COMMAND_OK,
+	    NULL) && quietly(conn, lock, PGRES_COMMAND_OK, NULL) &&
+	    quietly(conn, sql.data, PGRES_TUPLES_OK, &empty) && empty;
+	tsm_buf_reset(&sql);
+	ok = ok && copy_sql(L, table, &sql) &&
+	    quietly(conn, sql.data, PGRES_COPY_IN, NULL);
+	if (ok) {
+		L->stream = conn;
+		L->sent = 0;
+		L->held = false;
+	} else if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+		rollback(conn);
+	}
+	tsm_buf_free(&sql);
+	free(table);
+	return ok;
+}
+
+void
+tsm_recload_stream_push(struct tsm_recload *L)
+{
+	size_t n = L->lines.len - L->sent;
+
+	if (L->stream == NULL || L->held || n == 0)
+		return;
+	if (n > INT_MAX || tsm_interrupted ||
+	    PQputCopyData(L->stream, L->lines.data + L->sent, (int)n) != 1) {
+		/* The server's error, if it sent one, comes at the end. */
+		L->held = true;
+		return;
+	}
+	L->sent += n;
+}
+
+void
+tsm_recload_stream_abort(struct tsm_recload *L)
+{
+	PGresult *res;
+
+	if (L->stream == NULL)
+		return;
+	(void)PQputCopyEnd(L->stream, "tsm-migrate: the records did not "
+	    "pass their checks");
+	while ((res = PQgetResult(L->stream)) != NULL)
+		PQclear(res);
+	if (PQstatus(L->stream) == CONNECTION_OK)
+		rollback(L->stream);
+	L->stream = NULL;
+}
+
 int
 tsm_recload_run(struct tsm_recload *L, PGconn *conn)
 {
@@ -378,14 +480,27 @@ tsm_recload_run(struct tsm_recload *L, PGconn *conn)
 
 	if (table == NULL)
 		return TSM_EXIT_FAIL;
+	if (L->stream != NULL) {
+		/* Locked, found empty, and most rows sent already. */
+		bool ok;
+
+		tsm_recload_stream_push(L);
+		ok = !L->held;
+		L->stream = NULL;
+		if (!copy_end(L, conn, ok) || !link_instruments(L, conn, table))
+			goto fail_rollback;
+		for (int fi = 0; fi < L->nfiles; fi++)
+			L->files[fi].inserted = (long)L->files[fi].n;
+		inserted = L->nrows;
+		goto commit;
+	}
 	if (!tsm_command(conn, "BEGIN", 0, NULL))
 		goto fail;
 	/*
 	 * Other writers wait until the commit, so that what is found to be
 	 * there stays true, and --if-empty means what it says.
 	 */
-	snprintf(lock, sizeof(lock), "LOCK TABLE %s IN SHARE ROW EXCLUSIVE "
-	    "MODE", table);
+	lock_sql(table, lock, sizeof(lock));
 	if (!L->o.dry_run && !tsm_command(conn, lock, 0, NULL))
 		goto fail_rollback;
 	if (L->o.if_empty) {
@@ -425,6 +540,7 @@ tsm_recload_run(struct tsm_recload *L, PGconn *conn)
 	if (inserted > 0 && (!copy_rows(L, conn, table) ||
 	    !link_instruments(L, conn, table)))
 		goto fail_rollback;
+commit:
 	if (tsm_interrupted)
 		goto fail_rollback;
 	if (!tsm_command(conn, "COMMIT", 0, NULL))

@@ -705,6 +705,47 @@ EOF
 	assert_output_has "$a is the same file as $a: give each file once"
 }
 
+# 4000 trades, each line of COPY text about 200 bytes: the first ones are
+# sent to the server while the last are still being checked.  $1: the
+# index of a record whose quantity is "abc", or -1.
+many_trades() {
+	python3 - "$1" <<'PY'
+import json, sys
+bad = int(sys.argv[1])
+recs = [{"symbol": "BTCUSDT", "side": "buy", "qty": 0.001 * (i + 1),
+         "price": 40000 + i, "time": 1700000000 + 60 * i,
+         "note": "x" * 100} for i in range(4000)]
+if bad >= 0:
+    recs[bad]["qty"] = "abc"
+json.dump(recs, sys.stdout)
+PY
+}
+
+@test "a first migration streams its rows; a bad record after thousands writes nothing" {
+	init_db
+	f=$(many_trades 3998 | file many.json)
+	run tsm-migrate trades "$f"
+	assert_status 1
+	assert_output_has "tsm-migrate: error: $f: \$[3998].qty: expected a number, got \"abc\""
+	refute_output_has 'COPY'
+	refute_output_has 'did not pass'
+	assert_db_unchanged
+	[ ! -e "$f.bak" ]
+	# The server refusing a row half way: named, nothing written.
+	q -c "ALTER TABLE tsm.trades ADD CONSTRAINT cheap CHECK (price < 42500) NOT VALID"
+	f=$(many_trades -1 | file good.json)
+	run tsm-migrate trades --no-backup "$f"
+	assert_status 1
+	assert_output_has 'tsm-migrate: error: new row for relation "trades" violates check constraint "cheap"'
+	assert_output_has "detail: the record is $f: \$[2500]"
+	assert_db_unchanged
+	q -c "ALTER TABLE tsm.trades DROP CONSTRAINT cheap"
+	run tsm-migrate trades --no-backup "$f"
+	assert_status 0
+	assert_output_has "$f: 4000 records: 4000 inserted, 0 already there; 4000 of 4000 in tsm.trades"
+	[ "$(q -c "SELECT count(*), sum(price) FROM tsm.trades")" = "4000|167998000" ]
+}
+
 @test "more than 20 problems: the first 20 are shown and the rest counted" {
 	init_db
 	f=$(file many.json < <(python3 -c 'import json; print(json.dumps([{"symbol": "X", "qty": "n/a", "side": "buy", "price": 1, "time": 1700000000} for _ in range(50)]))'))
