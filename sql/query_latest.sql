@@ -10,8 +10,8 @@
 --
 -- The stored intervals of an instrument are found by a loose index scan
 -- of the primary key backwards: each step lands on the newest candle of
--- the next interval.  On plain PostgreSQL the candles of compressed
--- partitions are looked at too (below).
+-- the next interval.  On plain PostgreSQL the candles and ticks of
+-- compressed partitions are looked at too (below).
 SELECT u.id,
 	CASE WHEN t.time >= c.time OR c.time IS NULL THEN 'ticks'
 	    ELSE c.timeframe END AS source,
@@ -90,11 +90,51 @@ LEFT JOIN LATERAL (
 	LIMIT 1
 ) AS c ON true
 LEFT JOIN LATERAL (
-	SELECT x.time, x.price
-	FROM :"schema".ticks x
-	WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
-	    AND x.time < $4::timestamptz
-	ORDER BY x.time DESC, x.trade_id DESC
+	SELECT k.time, k.price
+	FROM (
+		(SELECT x.time, x.trade_id, x.price
+		FROM :"schema".ticks x
+		WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
+		    AND x.time < $4::timestamptz
+		ORDER BY x.time DESC, x.trade_id DESC
+		LIMIT 1)
+\if :native
+		UNION ALL
+		-- Compressed ticks: as for candles, only the block that
+		-- starts last before $4 is unpacked.  Ticks sharing a time
+		-- across two blocks are split by trade id, the higher ones
+		-- in the later block, so it also holds the newest of them.
+		(SELECT r.time, r.trade_id, r.price
+		FROM (
+			SELECT p.*
+			FROM :"schema".ticks_packed p
+			WHERE p.instrument_id = u.id AND p._lo < $4::timestamptz
+			    AND p._hi >= $2::timestamptz
+			    AND p._lo >= (SELECT min(z.lo)
+				FROM :"schema".compressed_partitions z
+				WHERE z.kind = 'ticks'
+				    AND z.hi > $2::timestamptz)
+			ORDER BY p._lo DESC
+			LIMIT 1
+		) AS b
+		CROSS JOIN LATERAL (
+			SELECT coalesce(x.t, b._lo + (x.i - 1) * b._step)
+			    AS time, x.id AS trade_id,
+			    coalesce(x.f8, x.i4 / b.price_div,
+				x.i8 / b.price_div) AS price
+			FROM ROWS FROM (pg_catalog.unnest(b.time),
+			    pg_catalog.unnest(b.trade_id),
+			    pg_catalog.unnest(b.price_f8),
+			    pg_catalog.unnest(b.price_i4),
+			    pg_catalog.unnest(b.price_i8)) WITH ORDINALITY
+			    AS x (t, id, f8, i4, i8, i)
+		) AS r
+		WHERE r.time >= $2::timestamptz AND r.time < $4::timestamptz
+		ORDER BY r.time DESC, r.trade_id DESC
+		LIMIT 1)
+\endif
+	) AS k
+	ORDER BY k.time DESC, k.trade_id DESC
 	LIMIT 1
 ) AS t ON true
 WHERE c.time IS NOT NULL OR t.time IS NOT NULL;

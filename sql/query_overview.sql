@@ -63,12 +63,47 @@ CROSS JOIN LATERAL (
 	    AND x.timeframe = u.source
 	    AND x.time > u.time - interval '24 hours' AND x.time <= u.time
 	UNION ALL
+\if :native
+	-- Ticks likewise, from ticks_packed and ticks_range.
+	SELECT (SELECT k.price FROM (
+		(SELECT x.time, x.trade_id, x.price FROM :"schema".ticks x
+		WHERE x.instrument_id = u.id
+		    AND x.time <= u.time - interval '24 hours'
+		ORDER BY x.time DESC, x.trade_id DESC LIMIT 1)
+		UNION ALL
+		(SELECT r.time, r.trade_id, r.price
+		FROM (
+			SELECT p.* FROM :"schema".ticks_packed p
+			WHERE p.instrument_id = u.id
+			    AND p._lo <= u.time - interval '24 hours'
+			ORDER BY p._lo DESC LIMIT 1
+		) AS b
+		CROSS JOIN LATERAL (
+			SELECT coalesce(x.t, b._lo + (x.i - 1) * b._step)
+			    AS time, x.id AS trade_id,
+			    coalesce(x.f8, x.i4 / b.price_div,
+				x.i8 / b.price_div) AS price
+			FROM ROWS FROM (pg_catalog.unnest(b.time),
+			    pg_catalog.unnest(b.trade_id),
+			    pg_catalog.unnest(b.price_f8),
+			    pg_catalog.unnest(b.price_i4),
+			    pg_catalog.unnest(b.price_i8)) WITH ORDINALITY
+			    AS x (t, id, f8, i4, i8, i)
+		) AS r
+		WHERE r.time <= u.time - interval '24 hours'
+		ORDER BY r.time DESC, r.trade_id DESC LIMIT 1)
+	    ) AS k ORDER BY k.time DESC, k.trade_id DESC LIMIT 1),
+	    max(x.price), min(x.price), sum(x.qty ORDER BY x.time, x.trade_id)
+	FROM :"schema".ticks_range(u.time - interval '24 hours',
+	    u.time + interval '1 microsecond') AS x
+\else
 	SELECT (SELECT x.price FROM :"schema".ticks x
 		WHERE x.instrument_id = u.id
 		    AND x.time <= u.time - interval '24 hours'
 		ORDER BY x.time DESC, x.trade_id DESC LIMIT 1),
 	    max(x.price), min(x.price), sum(x.qty ORDER BY x.time, x.trade_id)
 	FROM :"schema".ticks x
+\endif
 	WHERE u.source = 'ticks' AND x.instrument_id = u.id
 	    AND x.time > u.time - interval '24 hours' AND x.time <= u.time
 ) AS d

@@ -412,6 +412,38 @@ SQL
 	[ "${lines[1]%,*}" = "binance,BTCUSDT,ticks,2025-02-15T23:28:37.06Z,97586.12" ]
 }
 
+@test "compressed ticks still count: summary, latest, overview" {
+	init_db
+	load_ticks
+	# Real ticks, with a few made-up ones a day later at the same
+	# millisecond (trade ids decide which is newest) so that overview
+	# has a day before to compare with.
+	q -v native="$(native)" <<'SQL'
+\if :native
+SELECT tsm.ensure_partitions('ticks', t, t + interval '1 day')
+FROM (SELECT max(time) AS t FROM tsm.ticks) x \g /dev/null
+\endif
+INSERT INTO tsm.ticks (instrument_id, time, trade_id, price, qty, side)
+SELECT instrument_id, time + interval '1 day', trade_id + 100000000 + i,
+    price + i, 0.5, 'buy'
+FROM (SELECT * FROM tsm.ticks ORDER BY time DESC, trade_id DESC LIMIT 1) x,
+    generate_series(1, 3) i;
+SQL
+	answers() {
+		tsm-query summary BTCUSDT
+		tsm-query latest BTCUSDT | cut -d, -f1-5
+		tsm-query overview BTCUSDT | cut -d, -f1-4,6-
+	}
+	before=$(answers)
+	echo "$before" | grep -q "^binance,BTCUSDT,ticks,"
+	run tsm-compress -q run --older-than 1d ticks
+	assert_status 0
+	[ "$(q -c "SELECT count(*) FROM ONLY tsm.ticks")" -lt 10 ] ||
+	    [ "$BACKEND" = timescaledb ]
+	after=$(answers)
+	[ "$after" = "$before" ] || { diff <(echo "$before") <(echo "$after"); return 1; }
+}
+
 @test "no data that divides the interval is an error; none at all is empty" {
 	init_db
 	load_test 120
@@ -887,6 +919,27 @@ UTC" ]
 	    "$BATS_TEST_TMPDIR/err"
 	tsm-query sql "SELECT 1" 2>"$BATS_TEST_TMPDIR/err" >/dev/null
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "a reader that stops early ends the tool quietly, as cat" {
+	init_db
+	# 200,000 rows fill the pipe many times over: head has gone before
+	# most are written.  Every format and both output paths (rows as
+	# they come, and COPY for csv and tsv of plain SQL).
+	for args in "-F csv" "-F tsv" "-F table" "-F json" "--fetch-size 10 -F csv"; do
+		rm -f "$BATS_TEST_TMPDIR/err"
+		run bash -c "tsm-query $args sql \"SELECT g, 'x' || g AS s
+		    FROM generate_series(1, 200000) g\" 2>'$BATS_TEST_TMPDIR/err' |
+		    head -n 2 >/dev/null; echo \${PIPESTATUS[0]}"
+		# Killed by SIGPIPE, as cat and seq are: 128 + 13.
+		[ "$output" = 141 ] || { echo "$args: status $output"; return 1; }
+		[ ! -s "$BATS_TEST_TMPDIR/err" ] ||
+		    { echo "$args:"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+	done
+	# A write error that is not a closed pipe is still an error.
+	run bash -c 'tsm-query sql "SELECT 1" 2>&1 >/dev/full'
+	assert_status 1
+	assert_output_has "tsm-query: error: cannot write to stdout: No space left on device"
 }
 
 @test "the examples of the man page run" {
