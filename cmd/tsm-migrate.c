@@ -369,7 +369,8 @@ connect_checked(const struct tsm_conn_opts *co, int *st)
  * files are read, reporting nothing, or NULL when one cannot be made so
  * (a password to ask for, a server down, a schema not ready): the files
  * are then read first and the connection made after, with its messages,
- * as they would be without streaming.
+ * as they would be without streaming.  One made so is what
+ * connect_checked would have made.
  */
 static PGconn *
 connect_quietly(const struct tsm_conn_opts *co)
@@ -533,15 +534,11 @@ run_json(const struct tsm_conn_opts *co, struct args *a)
 	 * record is good).
 	 */
 	if (!a->dry_run) {
-		bool early = conn == NULL;
-
-		if (early)
+		if (conn == NULL)
 			conn = connect_quietly(co);
-		if (conn != NULL && !tsm_recload_stream_begin(L, conn) &&
-		    early) {
-			tsm_disconnect(conn);
-			conn = NULL;
-		}
+		/* Not possible: the connection serves the usual way. */
+		if (conn != NULL)
+			(void)tsm_recload_stream_begin(L, conn);
 	}
 	if (!tsm_recload_read(L, a->operands, a->noperands)) {
 		tsm_recload_stream_abort(L);
