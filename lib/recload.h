@@ -2,11 +2,14 @@
  * recload.h: migrating bots' JSON files into tsm.positions or tsm.trades.
  *
  * Two phases.  tsm_recload_read reads and checks every record of every
- * file and makes its row, with no connection: a single bad record stops
- * the migration before anything is written.  tsm_recload_run then moves
- * the rows in one transaction: it locks the table against other writers,
- * leaves out the records already migrated (by source_key), COPYs the
- * rest, commits, and counts in the database the records of each file.
+ * file and makes its row: a single bad record stops the migration before
+ * anything is written.  tsm_recload_run then moves the rows in one
+ * transaction: it locks the table against other writers, leaves out the
+ * records already migrated (by source_key), COPYs the rest, commits, and
+ * counts in the database the records of each file.  A first migration
+ * may overlap the two (tsm_recload_stream_begin below): the rows go to
+ * the server as they are made, in a transaction that a bad record ends
+ * without a row written.
  *
  * The source of a file is its real path (or --source).  A record's
  * source_key is a hash of the source and what identifies the record (its

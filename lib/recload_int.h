@@ -49,8 +49,9 @@ struct tsm_recload {
 	 * Streaming (tsm_recload_stream_begin): a COPY open on this
 	 * connection takes the lines while the rows are made; sent is how
 	 * much of lines it has, and held says the server stopped taking
-	 * them or a record was bad: nothing more goes, and the COPY is
-	 * ended with an error so that the transaction writes nothing.
+	 * them (its error comes when the COPY ends).  After a bad record
+	 * nothing more is sent, and the COPY is ended with an error, so
+	 * that the transaction writes nothing.
 	 */
 	PGconn *stream;
 	size_t sent;
