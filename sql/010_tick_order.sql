@@ -19,7 +19,7 @@
 -- ticks_1m is then made again: on plain PostgreSQL the whole range of the
 -- ticks is logged as invalidated, so that tsm-query answers from the
 -- ticks themselves until the next refresh; on TimescaleDB the continuous
--- aggregate is dropped and made anew with its refresh policy, and
+-- aggregate is dropped and made anew, with the refresh policy it had, and
 -- real-time aggregation answers from the ticks until it is refreshed
 -- (tsm-compress refresh ticks_1m).
 
@@ -123,12 +123,31 @@ SELECT pg_catalog.set_config('tsm.upgrade_schema', :'schema', true),
 DO $$
 DECLARE
 	sch text := current_setting('tsm.upgrade_schema');
+	ext text := current_setting('tsm.upgrade_ext');
+	rel text := format('%I.ticks_1m', sch);
+	j record;
+	had boolean;
 BEGIN
-	IF to_regclass(format('%I.ticks_1m', sch)) IS NOT NULL THEN
-		EXECUTE format('DROP MATERIALIZED VIEW %I.ticks_1m', sch);
+	-- Its refresh policy, as the operator may have changed it, is kept.
+	SELECT config, schedule_interval INTO j
+	FROM timescaledb_information.jobs
+	WHERE proc_name = 'policy_refresh_continuous_aggregate'
+	    AND hypertable_schema = sch AND hypertable_name = 'ticks_1m';
+	had := FOUND;
+	IF to_regclass(rel) IS NOT NULL THEN
+		EXECUTE format('DROP MATERIALIZED VIEW %s', rel);
 	END IF;
 	EXECUTE format('SELECT %I.create_aggregate($1, $2)', sch)
-	    USING 'ticks_1m', current_setting('tsm.upgrade_ext');
+	    USING 'ticks_1m', ext;
+	EXECUTE format('SELECT %I.remove_continuous_aggregate_policy('
+	    '$1::regclass, if_exists => true)', ext) USING rel;
+	IF had THEN
+		EXECUTE format('SELECT %I.add_continuous_aggregate_policy('
+		    '$1::regclass, start_offset => $2::interval, end_offset => '
+		    '$3::interval, schedule_interval => $4)', ext)
+		    USING rel, j.config->>'start_offset', j.config->>'end_offset',
+		    j.schedule_interval;
+	END IF;
 END
 $$;
 \endif

@@ -455,9 +455,20 @@ tied_bar="time,open,high,low,close,volume
 	up=$(basename "$TSM_ROOT"/sql/*_tick_order.sql)
 	tsm-init -q --backend "$BACKEND" --target-version $((10#${up%%_*} - 1))
 	load_tied_ticks
+	# An operator's refresh policy (the tools refuse an old schema).
+	if [ "$BACKEND" = native ]; then
+		q -c "UPDATE tsm.refresh_policies SET start_offset = '3 days' WHERE aggregate = 'ticks_1m'"
+	else
+		q -c "SELECT remove_continuous_aggregate_policy('tsm.ticks_1m')" \
+		    -c "SELECT add_continuous_aggregate_policy('tsm.ticks_1m', start_offset => '3 days', end_offset => '1 minute', schedule_interval => '10 minutes')" >/dev/null
+	fi
 	run tsm-init
 	assert_status 0
 	assert_output_has "applied $up"
+	# The policy as the operator left it.
+	run tsm-compress policy show -F csv
+	assert_output_has ",refresh,ticks_1m,3 days to "
+	[ "$BACKEND" = native ] || assert_output_has ",refresh,ticks_1m,3 days to 00:01:00,00:10:00"
 	# Right at once: from the ticks until the aggregate is refreshed.
 	run tsm-query ohlcv TEST -i 1m
 	[ "$output" = "$tied_bar" ] || { echo "before refresh: $output"; return 1; }
