@@ -58,7 +58,7 @@ LEFT JOIN LATERAL (
 		-- its partition, so the packed partitions that begin
 		-- before the first compressed partition reaching past $2
 		-- are pruned unread.
-		(SELECT b.timeframe, r.time, r.close
+		(SELECT b.timeframe, r.time, r.value
 		FROM (
 			SELECT DISTINCT ON (p.timeframe) p.*
 			FROM :"schema".candles_packed p
@@ -70,17 +70,8 @@ LEFT JOIN LATERAL (
 				    AND z.hi > $2::timestamptz)
 			ORDER BY p.timeframe, p._lo DESC
 		) AS b
-		CROSS JOIN LATERAL (
-			SELECT coalesce(x.t, b._lo + (x.i - 1) * b._step)
-			    AS time,
-			    coalesce(x.f8, x.i4 / b.close_div,
-				x.i8 / b.close_div) AS close
-			FROM ROWS FROM (pg_catalog.unnest(b.time),
-			    pg_catalog.unnest(b.close_f8),
-			    pg_catalog.unnest(b.close_i4),
-			    pg_catalog.unnest(b.close_i8)) WITH ORDINALITY
-			    AS x (t, f8, i4, i8, i)
-		) AS r
+		CROSS JOIN LATERAL :"schema".packed_values(b._lo, b._step,
+		    b.time, b.close_f8, b.close_i4, b.close_i8, b.close_div) AS r
 		WHERE r.time >= $2::timestamptz AND r.time < $4::timestamptz
 		ORDER BY r.time DESC, b.timeframe
 		LIMIT 1)
@@ -104,7 +95,7 @@ LEFT JOIN LATERAL (
 		-- starts last before $4 is unpacked.  Ticks sharing a time
 		-- across two blocks are split by trade id, the higher ones
 		-- in the later block, so it also holds the newest of them.
-		(SELECT r.time, r.trade_id, r.price
+		(SELECT r.time, r.id, r.value
 		FROM (
 			SELECT p.*
 			FROM :"schema".ticks_packed p
@@ -117,20 +108,11 @@ LEFT JOIN LATERAL (
 			ORDER BY p._lo DESC
 			LIMIT 1
 		) AS b
-		CROSS JOIN LATERAL (
-			SELECT coalesce(x.t, b._lo + (x.i - 1) * b._step)
-			    AS time, x.id AS trade_id,
-			    coalesce(x.f8, x.i4 / b.price_div,
-				x.i8 / b.price_div) AS price
-			FROM ROWS FROM (pg_catalog.unnest(b.time),
-			    pg_catalog.unnest(b.trade_id),
-			    pg_catalog.unnest(b.price_f8),
-			    pg_catalog.unnest(b.price_i4),
-			    pg_catalog.unnest(b.price_i8)) WITH ORDINALITY
-			    AS x (t, id, f8, i4, i8, i)
-		) AS r
+		CROSS JOIN LATERAL :"schema".packed_values(b._lo, b._step,
+		    b.time, b.price_f8, b.price_i4, b.price_i8, b.price_div,
+		    b.trade_id) AS r
 		WHERE r.time >= $2::timestamptz AND r.time < $4::timestamptz
-		ORDER BY r.time DESC, r.trade_id DESC
+		ORDER BY r.time DESC, r.id DESC
 		LIMIT 1)
 \endif
 	) AS k
