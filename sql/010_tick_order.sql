@@ -117,9 +117,11 @@ FROM (SELECT min(time) AS lo, max(time) AS hi FROM :"schema".ticks
 HAVING min(lo) IS NOT NULL;
 \endif
 \if :timescaledb
--- psql does not expand variables in a DO block: they come in as settings.
-SELECT pg_catalog.set_config('tsm.upgrade_schema', :'schema', true),
-    pg_catalog.set_config('tsm.upgrade_ext', :'ext', true);
+-- psql does not expand variables in a DO block: they come in as settings
+-- of the session (psql may run each statement in a transaction of its
+-- own), emptied after it.
+SELECT pg_catalog.set_config('tsm.upgrade_schema', :'schema', false),
+    pg_catalog.set_config('tsm.upgrade_ext', :'ext', false);
 DO $$
 DECLARE
 	sch text := current_setting('tsm.upgrade_schema');
@@ -150,4 +152,6 @@ BEGIN
 	END IF;
 END
 $$;
+SELECT pg_catalog.set_config('tsm.upgrade_schema', '', false),
+    pg_catalog.set_config('tsm.upgrade_ext', '', false);
 \endif
