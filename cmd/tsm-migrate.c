@@ -364,6 +364,35 @@ connect_checked(const struct tsm_conn_opts *co, int *st)
 	return conn;
 }
 
+/*
+ * For streaming (tsm_recload_stream_begin): a connection made before the
+ * files are read, reporting nothing, or NULL when one cannot be made so
+ * (a password to ask for, a server down, a schema not ready): the files
+ * are then read first and the connection made after, with its messages,
+ * as they would be without streaming.  One made so is what
+ * connect_checked would have made.
+ */
+static PGconn *
+connect_quietly(const struct tsm_conn_opts *co)
+{
+	struct tsm_schema_state ss;
+	char err[512];
+	PGconn *conn;
+
+	if (co->prompt == TSM_PROMPT_ALWAYS)
+		return NULL;
+	conn = tsm_connect_extra(co, NULL, err, sizeof(err));
+	if (conn == NULL)
+		return NULL;
+	if (!tsm_schema_read(conn, co->schema, &ss) || !ss.exists ||
+	    !ss.initialised || ss.version == 0 || ss.version != ss.latest) {
+		PQfinish(conn);
+		return NULL;
+	}
+	tsm_cancel_register(conn);
+	return conn;
+}
+
 /* positions and trades. */
 static int
 run_json(const struct tsm_conn_opts *co, struct args *a)
@@ -499,7 +528,20 @@ run_json(const struct tsm_conn_opts *co, struct args *a)
 			goto out;
 		}
 	}
+	/*
+	 * A first migration streams: the server writes rows while the next
+	 * are checked (the transaction still writes nothing unless every
+	 * record is good).
+	 */
+	if (!a->dry_run) {
+		if (conn == NULL)
+			conn = connect_quietly(co);
+		/* Not possible: the connection serves the usual way. */
+		if (conn != NULL)
+			(void)tsm_recload_stream_begin(L, conn);
+	}
 	if (!tsm_recload_read(L, a->operands, a->noperands)) {
+		tsm_recload_stream_abort(L);
 		status = tsm_interrupted ? TSM_EXIT_INTERRUPTED : TSM_EXIT_FAIL;
 		goto out;
 	}

@@ -1,6 +1,9 @@
 /*
- * cancel.c: the SIGINT/SIGTERM handler.
+ * cancel.c: the SIGINT/SIGTERM handler, and the end of a tool whose
+ * reader has gone.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,7 +28,8 @@ on_signal(int signo)
 
 /*
  * Installs the handler for SIGINT and SIGTERM, and ignores SIGPIPE so that
- * a closed stdout shows as a write error (EPIPE) that the tool reports.
+ * a closed pipe shows as a write error (EPIPE): a file or socket the tool
+ * writes reports it; stdout goes through tsm_check_reader_gone.
  */
 void
 tsm_cancel_init(void)
@@ -57,4 +61,23 @@ tsm_cancel_register(PGconn *conn)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (prev != NULL)
 		PQfreeCancel(prev);
+}
+
+void
+tsm_check_reader_gone(FILE *f, int e)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	if (f != stdout || e != EPIPE)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGPIPE);
+	_exit(141);		/* not reached */
 }

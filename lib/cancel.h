@@ -9,11 +9,21 @@
 #define TSM_CANCEL_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <libpq-fe.h>
 
 extern volatile sig_atomic_t tsm_interrupted;
 
 void tsm_cancel_init(void);
 void tsm_cancel_register(PGconn *conn);	/* NULL to forget */
+
+/*
+ * A write to f failed with errno e.  When f is stdout and its reader has
+ * gone (EPIPE: `tsm-query ... | head`), that is no error: the tool ends
+ * at once, silently, killed by SIGPIPE as cat would be (status 141 in the
+ * shell); the server rolls back whatever transaction was open when the
+ * connection drops.  Otherwise it returns, and the caller reports e.
+ */
+void tsm_check_reader_gone(FILE *f, int e);
 
 #endif

@@ -106,6 +106,41 @@ refresh_one(struct tsm_compress *cx, const PGresult *res, int i)
 	return ok;
 }
 
+/*
+ * Plain PostgreSQL: the ranges logged as written to (tsm.invalidations:
+ * loads with --no-refresh, writes by hand, an upgrade) of the sources of
+ * the targets, brought into all their rollups, so that tsm-query stops
+ * passing over them.  The log is per kind: a refresh of one rollup
+ * catches up its siblings too.
+ */
+static bool
+catch_up_logged(struct tsm_compress *cx, const PGresult *res)
+{
+	char sql[200];
+
+	snprintf(sql, sizeof(sql), "SELECT %s.refresh_invalidated($1)",
+	    cx->qschema);
+	for (int i = 0; i < PQntuples(res) && !tsm_interrupted; i++) {
+		const char *kind = PQgetvalue(res, i, 1);
+		PGresult *n;
+		bool seen = false;
+
+		for (int j = 0; j < i && !seen; j++)
+			seen = strcmp(PQgetvalue(res, j, 1), kind) == 0;
+		if (seen)
+			continue;
+		n = tsm_query(cx->conn, sql, 1, &kind);
+		if (n == NULL)
+			return false;
+		if (atoi(PQgetvalue(n, 0, 0)) > 0)
+			tsm_info("%s: %s logged range%s of writes brought into "
+			    "its aggregates", kind, PQgetvalue(n, 0, 0),
+			    strcmp(PQgetvalue(n, 0, 0), "1") ? "s" : "");
+		PQclear(n);
+	}
+	return !tsm_interrupted;
+}
+
 bool
 tsm_compress_refresh(struct tsm_compress *cx, const char *const *names,
     const struct tsm_compress_range *r)
@@ -151,6 +186,10 @@ tsm_compress_refresh(struct tsm_compress *cx, const char *const *names,
 		ok = tsm_compress_write(cx, NULL, res, 5, NULL);
 		PQclear(res);
 		return ok;
+	}
+	if (cx->backend == TSM_BACKEND_NATIVE && !catch_up_logged(cx, res)) {
+		PQclear(res);
+		return false;
 	}
 	for (int i = 0; i < PQntuples(res) && !tsm_interrupted; i++) {
 		if (!refresh_one(cx, res, i))

@@ -132,6 +132,94 @@ ranges_ok(struct range *rg, int n)
 	return true;
 }
 
+/*
+ * Plain PostgreSQL: the rollups over the rows of each table, refreshed on
+ * a second connection while the next table moves (the refresh reads only
+ * committed rows, of that table's instrument); the main connection waits
+ * for one refresh before it starts the next, and for the last before it
+ * exits.  Without the second connection the ranges are refreshed at the
+ * end, on the main one, as on TimescaleDB (whose refresh covers every
+ * instrument of a range: tables over the same months would refresh the
+ * same buckets again and again).
+ */
+struct behind {
+	PGconn *conn;		/* NULL: not opened, or could not be */
+	bool tried;		/* the connection was tried */
+	bool busy;		/* a refresh is running */
+	char where[200];	/* what it refreshes, for its error */
+};
+
+/* Waits for the running refresh, if any; false when it failed. */
+static bool
+behind_wait(struct behind *b)
+{
+	bool ok;
+
+	if (!b->busy)
+		return true;
+	b->busy = false;
+	ok = tsm_move_refresh_wait(b->conn, b->where);
+	if (!ok && PQstatus(b->conn) == CONNECTION_BAD) {
+		PQfinish(b->conn);
+		b->conn = NULL;
+	}
+	return ok;
+}
+
+/*
+ * The second connection, opened the first time it is asked for; NULL when
+ * it cannot be (the work is then done on the first).
+ */
+static PGconn *
+behind_conn(struct behind *b, PGconn *conn, const struct tsm_conn_opts *co)
+{
+	if (!b->tried) {
+		char err[512];
+
+		b->tried = true;
+		b->conn = tsm_connect_extra(co, PQpass(conn), err, sizeof(err));
+		if (b->conn != NULL)
+			PQclear(PQexec(b->conn, "SET jit = off"));
+	}
+	return b->conn;
+}
+
+/*
+ * Starts the refresh of the rows of table t (moved as r) behind the next
+ * move.  False when it cannot run there (the caller refreshes at the end);
+ * *failed set when the refresh before it failed.
+ */
+static bool
+behind_start(struct behind *b, PGconn *conn, const struct tsm_conn_opts *co,
+    const struct tsm_move_opts *mo, const struct tsm_legacy_table *t,
+    int iid, const struct tsm_move_result *r, bool *failed)
+{
+	struct tsm_buf xids = TSM_BUF_INIT;
+	char iids[24];
+	bool ok;
+
+	if (!behind_wait(b))
+		*failed = true;
+	if (behind_conn(b, conn, co) == NULL || r->lo[0] == '\0')
+		return b->conn != NULL;
+	snprintf(iids, sizeof(iids), "{%d}", iid);
+	if (r->xids.len > 0)
+		tsm_buf_printf(&xids, "{%s}", r->xids.data);
+	snprintf(b->where, sizeof(b->where), "while refreshing the "
+	    "aggregates over the rows of %s.%s", t->schema, t->name);
+	ok = tsm_buf_ok(&xids) && tsm_move_refresh_send(b->conn, mo,
+	    "candles", t->tf.code, r->lo, r->hi, iids, xids.len > 0 ?
+	    xids.data : NULL);
+	tsm_buf_free(&xids);
+	if (!ok) {
+		/* A connection that broke: the rest is refreshed at the end. */
+		PQfinish(b->conn);
+		b->conn = NULL;
+	}
+	b->busy = ok;
+	return ok;
+}
+
 /* klines --dry-run: the tables and what they would become. */
 static bool
 print_klines_plan(PGconn *conn, const struct tsm_moves_opts *a,
@@ -186,11 +274,14 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 	struct tsm_legacy_table *t = NULL;
 	struct tsm_move_opts mo;
 	struct range *ranges = NULL;
+	struct behind bh;
+	bool bh_failed = false;
 	int n = 0, nranges = 0, status = TSM_EXIT_OK, failed = 0;
 	const char *schema = a->source_schema ? a->source_schema : "public";
 	const char *pattern = a->tables ? a->tables : "%\\_kline\\_%";
 	PGconn *conn;
 
+	memset(&bh, 0, sizeof(bh));
 	tsm_cancel_init();
 	conn = connect_move(co, &st, &srv, &status);
 	if (conn == NULL)
@@ -248,7 +339,10 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		}
 		snprintf(what, sizeof(what), "%s.candles (%s %s %s)",
 		    co->schema, t[i].exchange, t[i].symbol, t[i].tf.code);
-		widen(ranges, &nranges, t[i].tf.code, iid, &r);
+		if (!a->refresh || st.backend != TSM_BACKEND_NATIVE ||
+		    !behind_start(&bh, conn, co, &mo, &t[i], iid, &r,
+		    &bh_failed))
+			widen(ranges, &nranges, t[i].tf.code, iid, &r);
 		tsm_move_result_free(&r);
 		if (!ranges_ok(ranges, nranges) || !report_move(&m, &r, what)) {
 			tsm_move_free(&m);
@@ -278,7 +372,11 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			    a->create_views ? "_legacy" : "");
 		}
 	}
-	/* Once for the whole move, not per table or batch. */
+	if (!behind_wait(&bh))
+		bh_failed = true;
+	if (bh_failed)
+		status = tsm_exit_status(conn);
+	/* What was not refreshed behind the moves: once, not per batch. */
 	for (int i = 0; a->refresh && i < nranges && !tsm_interrupted &&
 	    PQstatus(conn) == CONNECTION_OK; i++) {
 		tsm_buf_putc(&ranges[i].iids, '}');
@@ -289,7 +387,8 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			status = TSM_EXIT_FAIL;
 			break;
 		}
-		if (!tsm_move_refresh_caggs(conn, &mo, "candles", ranges[i].tf,
+		if (!tsm_move_refresh_caggs(conn, behind_conn(&bh, conn, co),
+		    &mo, "candles", ranges[i].tf,
 		    ranges[i].lo, ranges[i].hi, ranges[i].iids.data,
 		    ranges[i].xids.len > 0 ? ranges[i].xids.data : NULL))
 			status = tsm_exit_status(conn);
@@ -308,6 +407,8 @@ out:
 	}
 	free(ranges);
 	free(t);
+	if (bh.conn != NULL)
+		PQfinish(bh.conn);
 	tsm_disconnect(conn);
 	return status;
 }
@@ -322,10 +423,12 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 	struct tsm_move m;
 	struct tsm_move_opts mo;
 	struct tsm_move_result r;
+	struct behind bh;
 	char what[200];
 	int status = TSM_EXIT_OK;
 	PGconn *conn;
 
+	memset(&bh, 0, sizeof(bh));
 	memset(&to, 0, sizeof(to));
 	memset(&r, 0, sizeof(r));
 	tsm_cancel_init();
@@ -404,7 +507,9 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 		snprintf(iids, sizeof(iids), "{%d}", m.instrument_id);
 		if (r.xids.len > 0)
 			tsm_buf_printf(&xids, "{%s}", r.xids.data);
-		ok = tsm_buf_ok(&xids) && tsm_move_refresh_caggs(conn, &mo,
+		ok = tsm_buf_ok(&xids) && tsm_move_refresh_caggs(conn,
+		    st.backend == TSM_BACKEND_NATIVE ? NULL :
+		    behind_conn(&bh, conn, co), &mo,
 		    m.kind, m.timeframe[0] ? m.timeframe : NULL, r.lo, r.hi,
 		    m.instrument_id > 0 ? iids : NULL, xids.len > 0 ?
 		    xids.data : NULL);
@@ -429,6 +534,8 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 out:
 	tsm_move_result_free(&r);
 	tsm_move_free(&m);
+	if (bh.conn != NULL)
+		PQfinish(bh.conn);
 	tsm_disconnect(conn);
 	return status;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cancel.h"
 #include "log.h"
 #include "num.h"
 #include "out.h"
@@ -70,6 +71,7 @@ write_error(struct tsm_writer *w)
 	if (w->failed)
 		return;
 	w->failed = true;
+	tsm_check_reader_gone(w->f, e);
 	tsm_error("cannot write to %s: %s",
 	    w->f == stdout ? "stdout" : "the output",
 	    e ? strerror(e) : "unknown error");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cancel.h"
 #include "copytext.h"
 #include "db.h"
 #include "log.h"
@@ -72,6 +73,7 @@ flush_out(struct tsm_copyout *c)
 			int e = errno;
 
 			c->failed = true;
+			tsm_check_reader_gone(c->f, e);
 			tsm_error("cannot write to %s: %s",
 			    c->f == stdout ? "stdout" : "the output",
 			    e ? strerror(e) : "unknown error");

@@ -272,6 +272,9 @@ read_file(struct tsm_recload *L, const char *name,
 			ok = false;
 			break;
 		}
+		if (L->stream != NULL && pr->total == 0 &&
+		    L->lines.len - L->sent >= 256 * 1024)
+			tsm_recload_stream_push(L);
 		if (row.zoneless[0] && !warned) {
 			tsm_warning("%s: zone-less times are read as UTC, "
 			    "such as %s; give --tz if they are local times",

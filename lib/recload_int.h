@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <libpq-fe.h>
 
 #include "jsondoc.h"
 #include "recload.h"
@@ -44,6 +45,20 @@ struct tsm_recload {
 	size_t nrows, cap;
 	struct seen_slot *seen;
 	size_t seen_cap, seen_n;
+	/*
+	 * Streaming (tsm_recload_stream_begin): a COPY open on this
+	 * connection takes the lines while the rows are made; sent is how
+	 * much of lines it has, and held says the server stopped taking
+	 * them (its error comes when the COPY ends).  After a bad record
+	 * nothing more is sent, and the COPY is ended with an error, so
+	 * that the transaction writes nothing.
+	 */
+	PGconn *stream;
+	size_t sent;
+	bool held;
 };
+
+/* Streaming: sends the lines made since the last call (recstore.c). */
+void tsm_recload_stream_push(struct tsm_recload *L);
 
 #endif

@@ -12,7 +12,12 @@
 #include "cancel.h"
 #include "db.h"
 #include "log.h"
+#include "pgcopy.h"
 #include "recload_int.h"
+
+/* The types of the key array (pg_type.h, stable across releases). */
+#define TEXTOID 25
+#define TEXTARRAYOID 1009
 
 static char *
 table_name(const struct tsm_recload *L)
@@ -56,23 +61,56 @@ column_list(const struct tsm_recload *L, struct tsm_buf *b)
 	tsm_buf_puts(b, ", source, source_key, extra");
 }
 
-/* An array literal of the keys of rows [from, to) passing the filter. */
+/*
+ * The keys of rows [from, to) passing the filter, as a text[] in the
+ * binary format: the server reads 100,000 keys so in a third of the time
+ * array_in takes to parse them as a literal.
+ */
 static void
 key_array(const struct tsm_recload *L, size_t from, size_t to,
-    const bool *only, struct tsm_buf *b)
+    const bool *only, struct tsm_copybuf *b)
 {
-	bool first = true;
+	unsigned char head[20];
+	uint32_t n = 0;
 
-	tsm_buf_putc(b, '{');
+	tsm_copybuf_clear(b);
+	tsm_put_be32(head, 1);		/* dimensions */
+	tsm_put_be32(head + 4, 0);	/* no NULLs */
+	tsm_put_be32(head + 8, TEXTOID);
+	tsm_put_be32(head + 12, 0);	/* the count, below */
+	tsm_put_be32(head + 16, 1);	/* lower bound */
+	tsm_copybuf_add(b, head, sizeof(head));
 	for (size_t i = from; i < to; i++) {
 		if (only != NULL && !only[i])
 			continue;
-		if (!first)
-			tsm_buf_putc(b, ',');
-		tsm_buf_puts(b, L->keys[i]);
-		first = false;
+		tsm_copy_text(b, L->keys[i], strlen(L->keys[i]));
+		n++;
 	}
-	tsm_buf_putc(b, '}');
+	if (!b->oom)
+		tsm_put_be32(b->data + 12, n);
+}
+
+/* Runs sql with the key array as $1; NULL after reporting an error. */
+static PGresult *
+query_keys(PGconn *conn, const char *sql, const struct tsm_copybuf *arr)
+{
+	const Oid types[1] = { TEXTARRAYOID };
+	const char *values[1] = { (const char *)arr->data };
+	const int lengths[1] = { (int)arr->len }, formats[1] = { 1 };
+	PGresult *res;
+	ExecStatusType st;
+
+	if (arr->oom || arr->len > INT_MAX) {
+		tsm_error("out of memory");
+		return NULL;
+	}
+	res = PQexecParams(conn, sql, 1, types, values, lengths, formats, 0);
+	st = PQresultStatus(res);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return res;
+	tsm_report_result(conn, res, NULL);
+	PQclear(res);
+	return NULL;
 }
 
 /* Marks the rows whose key is already in the table. */
@@ -80,8 +118,8 @@ static bool
 find_existing(struct tsm_recload *L, PGconn *conn, const char *table,
     size_t *existing)
 {
-	struct tsm_buf arr = TSM_BUF_INIT, sql = TSM_BUF_INIT;
-	const char *params[1];
+	struct tsm_buf sql = TSM_BUF_INIT;
+	struct tsm_copybuf arr = { 0 };
 	PGresult *res;
 	bool ok = false;
 
@@ -101,10 +139,9 @@ find_existing(struct tsm_recload *L, PGconn *conn, const char *table,
 	tsm_buf_printf(&sql, "SELECT k.n FROM pg_catalog.unnest($1::text[]) "
 	    "WITH ORDINALITY AS k (key, n) WHERE EXISTS (SELECT FROM %s t "
 	    "WHERE t.source_key = k.key)", table);
-	if (!tsm_buf_ok(&arr) || !tsm_buf_ok(&sql))
+	if (!tsm_buf_ok(&sql))
 		goto out;
-	params[0] = arr.data;
-	res = tsm_query(conn, sql.data, 1, params);
+	res = query_keys(conn, sql.data, &arr);
 	if (res == NULL)
 		goto out;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -118,7 +155,7 @@ find_existing(struct tsm_recload *L, PGconn *conn, const char *table,
 	PQclear(res);
 	ok = true;
 out:
-	tsm_buf_free(&arr);
+	tsm_copybuf_free(&arr);
 	tsm_buf_free(&sql);
 	return ok;
 }
@@ -149,6 +186,40 @@ locate_copy_error(const struct tsm_recload *L, const PGresult *res)
 	}
 }
 
+/*
+ * Ends a COPY: the server's error, if any, reported with the record it
+ * names.  ok false (interrupted) ends it in an error.
+ */
+static bool
+copy_end(struct tsm_recload *L, PGconn *conn, bool ok)
+{
+	PGresult *res;
+
+	if (PQputCopyEnd(conn, ok ? NULL : "interrupted") != 1)
+		ok = false;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (ok || !tsm_interrupted) {
+				tsm_report_result(conn, res, NULL);
+				locate_copy_error(L, res);
+			}
+			ok = false;
+		}
+		PQclear(res);
+	}
+	return ok && !tsm_interrupted;
+}
+
+/* The COPY statement into table, the columns of L. */
+static bool
+copy_sql(const struct tsm_recload *L, const char *table, struct tsm_buf *sql)
+{
+	tsm_buf_printf(sql, "COPY %s (", table);
+	column_list(L, sql);
+	tsm_buf_puts(sql, ") FROM STDIN");
+	return tsm_buf_ok(sql);
+}
+
 /* COPYs the rows not skipped into table (columns cols). */
 static bool
 copy_rows(struct tsm_recload *L, PGconn *conn, const char *table)
@@ -158,10 +229,7 @@ copy_rows(struct tsm_recload *L, PGconn *conn, const char *table)
 	size_t i = 0;
 	bool ok = true;
 
-	tsm_buf_printf(&sql, "COPY %s (", table);
-	column_list(L, &sql);
-	tsm_buf_puts(&sql, ") FROM STDIN");
-	if (!tsm_buf_ok(&sql))
+	if (!copy_sql(L, table, &sql))
 		return false;
 	res = PQexec(conn, sql.data);
 	tsm_buf_free(&sql);
@@ -190,29 +258,18 @@ copy_rows(struct tsm_recload *L, PGconn *conn, const char *table)
 			ok = false;
 		i = j;
 	}
-	if (PQputCopyEnd(conn, ok ? NULL : "interrupted") != 1)
-		ok = false;
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			if (ok || !tsm_interrupted) {
-				tsm_report_result(conn, res, NULL);
-				locate_copy_error(L, res);
-			}
-			ok = false;
-		}
-		PQclear(res);
-	}
-	return ok && !tsm_interrupted;
+	return copy_end(L, conn, ok);
 }
 
 /* Links the new rows that name an exchange to their instrument. */
 static bool
 link_instruments(struct tsm_recload *L, PGconn *conn, const char *table)
 {
-	struct tsm_buf arr = TSM_BUF_INIT, sql = TSM_BUF_INIT;
+	struct tsm_buf sql = TSM_BUF_INIT;
+	struct tsm_copybuf arr = { 0 };
 	char *q = tsm_quote_ident(L->o.schema);
-	const char *params[1];
-	bool any = false, ok;
+	PGresult *res = NULL;
+	bool any = false;
 
 	for (size_t i = 0; i < L->nrows; i++) {
 		L->linked[i] = L->linked[i] && !L->skip[i];
@@ -229,12 +286,12 @@ link_instruments(struct tsm_recload *L, PGconn *conn, const char *table)
 	    "WHERE t.source_key = ANY ($1::text[]) AND i.exchange = "
 	    "t.exchange AND i.symbol = t.symbol", table, q);
 	free(q);
-	params[0] = tsm_buf_str(&arr);
-	ok = tsm_buf_ok(&arr) && tsm_buf_ok(&sql) &&
-	    tsm_command(conn, sql.data, 1, params);
-	tsm_buf_free(&arr);
+	if (tsm_buf_ok(&sql))
+		res = query_keys(conn, sql.data, &arr);
+	PQclear(res);
+	tsm_copybuf_free(&arr);
 	tsm_buf_free(&sql);
-	return ok;
+	return res != NULL;
 }
 
 /* --dry-run: the rows that would be inserted, on stdout. */
@@ -292,7 +349,8 @@ out:
 static bool
 count_in_db(struct tsm_recload *L, PGconn *conn, const char *table)
 {
-	struct tsm_buf arr = TSM_BUF_INIT, sql = TSM_BUF_INIT;
+	struct tsm_buf sql = TSM_BUF_INIT;
+	struct tsm_copybuf arr = { 0 };
 	bool ok = true;
 
 	tsm_buf_printf(&sql, "SELECT count(*) FROM pg_catalog.unnest("
@@ -300,17 +358,14 @@ count_in_db(struct tsm_recload *L, PGconn *conn, const char *table)
 	    "t.source_key = k.key)", table);
 	for (int fi = 0; fi < L->nfiles && ok; fi++) {
 		struct rfile *f = &L->files[fi];
-		const char *params[1];
 		PGresult *res;
 
-		tsm_buf_reset(&arr);
 		key_array(L, f->first, f->first + f->n, NULL, &arr);
-		if (!tsm_buf_ok(&arr) || !tsm_buf_ok(&sql)) {
+		if (!tsm_buf_ok(&sql)) {
 			ok = false;
 			break;
 		}
-		params[0] = arr.data;
-		res = tsm_query(conn, sql.data, 1, params);
+		res = query_keys(conn, sql.data, &arr);
 		if (res == NULL) {
 			ok = false;
 			break;
@@ -318,7 +373,7 @@ count_in_db(struct tsm_recload *L, PGconn *conn, const char *table)
 		f->in_db = atol(PQgetvalue(res, 0, 0));
 		PQclear(res);
 	}
-	tsm_buf_free(&arr);
+	tsm_copybuf_free(&arr);
 	tsm_buf_free(&sql);
 	return ok;
 }
@@ -329,6 +384,89 @@ rollback(PGconn *conn)
 	PGresult *res = PQexec(conn, "ROLLBACK");
 
 	PQclear(res);
+}
+
+/* Runs sql; true when it ended as expected.  Reports nothing. */
+static bool
+quietly(PGconn *conn, const char *sql, ExecStatusType want, bool *yes)
+{
+	PGresult *res = PQexec(conn, sql);
+	bool ok = PQresultStatus(res) == want;
+
+	if (ok && yes != NULL)
+		*yes = PQntuples(res) == 1 &&
+		    strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return ok;
+}
+
+/* The LOCK that keeps other writers out until the commit. */
+static void
+lock_sql(const char *table, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE",
+	    table);
+}
+
+bool
+tsm_recload_stream_begin(struct tsm_recload *L, PGconn *conn)
+{
+	struct tsm_buf sql = TSM_BUF_INIT;
+	char *table = table_name(L), lock[300];
+	bool empty = false, ok;
+
+	if (table == NULL)
+		return false;
+	lock_sql(table, lock, sizeof(lock));
+	tsm_buf_printf(&sql, "SELECT NOT EXISTS (SELECT FROM %s)", table);
+	ok = tsm_buf_ok(&sql) && quietly(conn, "BEGIN", PGRES_COMMAND_OK,
+	    NULL) && quietly(conn, lock, PGRES_COMMAND_OK, NULL) &&
+	    quietly(conn, sql.data, PGRES_TUPLES_OK, &empty) && empty;
+	tsm_buf_reset(&sql);
+	ok = ok && copy_sql(L, table, &sql) &&
+	    quietly(conn, sql.data, PGRES_COPY_IN, NULL);
+	if (ok) {
+		L->stream = conn;
+		L->sent = 0;
+		L->held = false;
+	} else if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+		rollback(conn);
+	}
+	tsm_buf_free(&sql);
+	free(table);
+	return ok;
+}
+
+void
+tsm_recload_stream_push(struct tsm_recload *L)
+{
+	size_t n = L->lines.len - L->sent;
+
+	if (L->stream == NULL || L->held || n == 0)
+		return;
+	if (n > INT_MAX || tsm_interrupted ||
+	    PQputCopyData(L->stream, L->lines.data + L->sent, (int)n) != 1) {
+		/* The server's error, if it sent one, comes at the end. */
+		L->held = true;
+		return;
+	}
+	L->sent += n;
+}
+
+void
+tsm_recload_stream_abort(struct tsm_recload *L)
+{
+	PGresult *res;
+
+	if (L->stream == NULL)
+		return;
+	(void)PQputCopyEnd(L->stream, "tsm-migrate: the records did not "
+	    "pass their checks");
+	while ((res = PQgetResult(L->stream)) != NULL)
+		PQclear(res);
+	if (PQstatus(L->stream) == CONNECTION_OK)
+		rollback(L->stream);
+	L->stream = NULL;
 }
 
 int
@@ -342,14 +480,27 @@ tsm_recload_run(struct tsm_recload *L, PGconn *conn)
 
 	if (table == NULL)
 		return TSM_EXIT_FAIL;
+	if (L->stream != NULL) {
+		/* Locked, found empty, and most rows sent already. */
+		bool ok;
+
+		tsm_recload_stream_push(L);
+		ok = !L->held;
+		L->stream = NULL;
+		if (!copy_end(L, conn, ok) || !link_instruments(L, conn, table))
+			goto fail_rollback;
+		for (int fi = 0; fi < L->nfiles; fi++)
+			L->files[fi].inserted = (long)L->files[fi].n;
+		inserted = L->nrows;
+		goto commit;
+	}
 	if (!tsm_command(conn, "BEGIN", 0, NULL))
 		goto fail;
 	/*
 	 * Other writers wait until the commit, so that what is found to be
 	 * there stays true, and --if-empty means what it says.
 	 */
-	snprintf(lock, sizeof(lock), "LOCK TABLE %s IN SHARE ROW EXCLUSIVE "
-	    "MODE", table);
+	lock_sql(table, lock, sizeof(lock));
 	if (!L->o.dry_run && !tsm_command(conn, lock, 0, NULL))
 		goto fail_rollback;
 	if (L->o.if_empty) {
@@ -389,6 +540,7 @@ tsm_recload_run(struct tsm_recload *L, PGconn *conn)
 	if (inserted > 0 && (!copy_rows(L, conn, table) ||
 	    !link_instruments(L, conn, table)))
 		goto fail_rollback;
+commit:
 	if (tsm_interrupted)
 		goto fail_rollback;
 	if (!tsm_command(conn, "COMMIT", 0, NULL))

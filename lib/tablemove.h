@@ -11,8 +11,9 @@
  * first.  The batches' writes are logged as invalidations (plain
  * PostgreSQL) or in TimescaleDB's own log, so that the aggregates are
  * never trusted where they miss rows, and the caller refreshes them once
- * over the whole moved range at the end (tsm_move_refresh_caggs), not in
- * every batch.  Then the rows are counted: every source row must have
+ * per move or once over the whole moved range at the end
+ * (tsm_move_refresh_caggs, or on a second connection while the next
+ * table moves: tsm_move_refresh_send), not in every batch.  Then the rows are counted: every source row must have
  * its row in the series (by the series' primary key), or the move is not
  * verified.
  */
@@ -90,10 +91,26 @@ bool tsm_move_run(PGconn *conn, const struct tsm_move_opts *o,
  * refreshes into batches; on plain PostgreSQL with refresh_rollups_for,
  * once for the instruments moved ("{3,4}", or NULL for all), clearing the
  * ranges that the transactions xids ("{812,813}", or NULL) logged.
+ * On TimescaleDB other, a second connection or NULL, refreshes some of
+ * the continuous aggregates meanwhile.
  */
-bool tsm_move_refresh_caggs(PGconn *conn, const struct tsm_move_opts *o,
+bool tsm_move_refresh_caggs(PGconn *conn, PGconn *other,
+    const struct tsm_move_opts *o, const char *kind, const char *timeframe,
+    const char *lo, const char *hi, const char *instruments,
+    const char *xids);
+
+/*
+ * Plain PostgreSQL: the same refresh of the rollups, sent on conn (a
+ * second connection) without waiting for it, so that the next table
+ * moves meanwhile; tsm_move_refresh_wait waits for its end (cancelling
+ * it when a signal came) and reports a failure with where as detail.
+ * tsm_move_refresh_send is false, reporting nothing, when the connection
+ * cannot take the statement.
+ */
+bool tsm_move_refresh_send(PGconn *conn, const struct tsm_move_opts *o,
     const char *kind, const char *timeframe, const char *lo, const char *hi,
     const char *instruments, const char *xids);
+bool tsm_move_refresh_wait(PGconn *conn, const char *where);
 
 /* Reads the series' table and primary key into m; false on error. */
 bool tsm_move_target(PGconn *conn, const char *schema, struct tsm_move *m);

@@ -33,7 +33,11 @@ SELECT
 	(pg_catalog.array_agg(price ORDER BY time DESC, trade_id DESC))[1]
 	    AS close,
 	sum(qty ORDER BY time, trade_id) AS volume
+\if :native
+FROM :"schema".ticks_range($2::timestamptz, $3::timestamptz)
+\else
 FROM :"schema".ticks
+\endif
 WHERE instrument_id = $1::integer
     AND time >= $2::timestamptz AND time < $3::timestamptz
 \else

@@ -10,8 +10,8 @@
 --
 -- The stored intervals of an instrument are found by a loose index scan
 -- of the primary key backwards: each step lands on the newest candle of
--- the next interval.  On plain PostgreSQL the candles of compressed
--- partitions are looked at too (below).
+-- the next interval.  On plain PostgreSQL the candles and ticks of
+-- compressed partitions are looked at too (below).
 SELECT u.id,
 	CASE WHEN t.time >= c.time OR c.time IS NULL THEN 'ticks'
 	    ELSE c.timeframe END AS source,
@@ -58,7 +58,7 @@ LEFT JOIN LATERAL (
 		-- its partition, so the packed partitions that begin
 		-- before the first compressed partition reaching past $2
 		-- are pruned unread.
-		(SELECT b.timeframe, r.time, r.close
+		(SELECT b.timeframe, r.time, r.value
 		FROM (
 			SELECT DISTINCT ON (p.timeframe) p.*
 			FROM :"schema".candles_packed p
@@ -70,17 +70,8 @@ LEFT JOIN LATERAL (
 				    AND z.hi > $2::timestamptz)
 			ORDER BY p.timeframe, p._lo DESC
 		) AS b
-		CROSS JOIN LATERAL (
-			SELECT coalesce(x.t, b._lo + (x.i - 1) * b._step)
-			    AS time,
-			    coalesce(x.f8, x.i4 / b.close_div,
-				x.i8 / b.close_div) AS close
-			FROM ROWS FROM (pg_catalog.unnest(b.time),
-			    pg_catalog.unnest(b.close_f8),
-			    pg_catalog.unnest(b.close_i4),
-			    pg_catalog.unnest(b.close_i8)) WITH ORDINALITY
-			    AS x (t, f8, i4, i8, i)
-		) AS r
+		CROSS JOIN LATERAL :"schema".packed_values(b._lo, b._step,
+		    b.time, b.close_f8, b.close_i4, b.close_i8, b.close_div) AS r
 		WHERE r.time >= $2::timestamptz AND r.time < $4::timestamptz
 		ORDER BY r.time DESC, b.timeframe
 		LIMIT 1)
@@ -90,11 +81,42 @@ LEFT JOIN LATERAL (
 	LIMIT 1
 ) AS c ON true
 LEFT JOIN LATERAL (
-	SELECT x.time, x.price
-	FROM :"schema".ticks x
-	WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
-	    AND x.time < $4::timestamptz
-	ORDER BY x.time DESC, x.trade_id DESC
+	SELECT k.time, k.price
+	FROM (
+		(SELECT x.time, x.trade_id, x.price
+		FROM :"schema".ticks x
+		WHERE x.instrument_id = u.id AND x.time >= $2::timestamptz
+		    AND x.time < $4::timestamptz
+		ORDER BY x.time DESC, x.trade_id DESC
+		LIMIT 1)
+\if :native
+		UNION ALL
+		-- Compressed ticks: as for candles, only the block that
+		-- starts last before $4 is unpacked.  Ticks sharing a time
+		-- across two blocks are split by trade id, the higher ones
+		-- in the later block, so it also holds the newest of them.
+		(SELECT r.time, r.id, r.value
+		FROM (
+			SELECT p.*
+			FROM :"schema".ticks_packed p
+			WHERE p.instrument_id = u.id AND p._lo < $4::timestamptz
+			    AND p._hi >= $2::timestamptz
+			    AND p._lo >= (SELECT min(z.lo)
+				FROM :"schema".compressed_partitions z
+				WHERE z.kind = 'ticks'
+				    AND z.hi > $2::timestamptz)
+			ORDER BY p._lo DESC
+			LIMIT 1
+		) AS b
+		CROSS JOIN LATERAL :"schema".packed_values(b._lo, b._step,
+		    b.time, b.price_f8, b.price_i4, b.price_i8, b.price_div,
+		    b.trade_id) AS r
+		WHERE r.time >= $2::timestamptz AND r.time < $4::timestamptz
+		ORDER BY r.time DESC, r.id DESC
+		LIMIT 1)
+\endif
+	) AS k
+	ORDER BY k.time DESC, k.trade_id DESC
 	LIMIT 1
 ) AS t ON true
 WHERE c.time IS NOT NULL OR t.time IS NOT NULL;

@@ -25,24 +25,15 @@ CROSS JOIN LATERAL (
 		    AND x.time <= u.time - interval '24 hours'
 		ORDER BY x.time DESC LIMIT 1)
 		UNION ALL
-		(SELECT r.time, r.close
+		(SELECT r.time, r.value
 		FROM (
 			SELECT p.* FROM :"schema".candles_packed p
 			WHERE p.instrument_id = u.id AND p.timeframe = u.source
 			    AND p._lo <= u.time - interval '24 hours'
 			ORDER BY p._lo DESC LIMIT 1
 		) AS b
-		CROSS JOIN LATERAL (
-			SELECT coalesce(x.t, b._lo + (x.i - 1) * b._step)
-			    AS time,
-			    coalesce(x.f8, x.i4 / b.close_div,
-				x.i8 / b.close_div) AS close
-			FROM ROWS FROM (pg_catalog.unnest(b.time),
-			    pg_catalog.unnest(b.close_f8),
-			    pg_catalog.unnest(b.close_i4),
-			    pg_catalog.unnest(b.close_i8)) WITH ORDINALITY
-			    AS x (t, f8, i4, i8, i)
-		) AS r
+		CROSS JOIN LATERAL :"schema".packed_values(b._lo, b._step,
+		    b.time, b.close_f8, b.close_i4, b.close_i8, b.close_div) AS r
 		WHERE r.time <= u.time - interval '24 hours'
 		ORDER BY r.time DESC LIMIT 1)
 	    ) AS k ORDER BY k.time DESC LIMIT 1) AS price_24h,
@@ -63,12 +54,38 @@ CROSS JOIN LATERAL (
 	    AND x.timeframe = u.source
 	    AND x.time > u.time - interval '24 hours' AND x.time <= u.time
 	UNION ALL
+\if :native
+	-- Ticks likewise, from ticks_packed and ticks_range.
+	SELECT (SELECT k.price FROM (
+		(SELECT x.time, x.trade_id, x.price FROM :"schema".ticks x
+		WHERE x.instrument_id = u.id
+		    AND x.time <= u.time - interval '24 hours'
+		ORDER BY x.time DESC, x.trade_id DESC LIMIT 1)
+		UNION ALL
+		(SELECT r.time, r.id, r.value
+		FROM (
+			SELECT p.* FROM :"schema".ticks_packed p
+			WHERE p.instrument_id = u.id
+			    AND p._lo <= u.time - interval '24 hours'
+			ORDER BY p._lo DESC LIMIT 1
+		) AS b
+		CROSS JOIN LATERAL :"schema".packed_values(b._lo, b._step,
+		    b.time, b.price_f8, b.price_i4, b.price_i8, b.price_div,
+		    b.trade_id) AS r
+		WHERE r.time <= u.time - interval '24 hours'
+		ORDER BY r.time DESC, r.id DESC LIMIT 1)
+	    ) AS k ORDER BY k.time DESC, k.trade_id DESC LIMIT 1),
+	    max(x.price), min(x.price), sum(x.qty ORDER BY x.time, x.trade_id)
+	FROM :"schema".ticks_range(u.time - interval '24 hours',
+	    u.time + interval '1 microsecond') AS x
+\else
 	SELECT (SELECT x.price FROM :"schema".ticks x
 		WHERE x.instrument_id = u.id
 		    AND x.time <= u.time - interval '24 hours'
 		ORDER BY x.time DESC, x.trade_id DESC LIMIT 1),
 	    max(x.price), min(x.price), sum(x.qty ORDER BY x.time, x.trade_id)
 	FROM :"schema".ticks x
+\endif
 	WHERE u.source = 'ticks' AND x.instrument_id = u.id
 	    AND x.time > u.time - interval '24 hours' AND x.time <= u.time
 ) AS d

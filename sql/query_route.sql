@@ -8,7 +8,8 @@
 -- tsm-query(1), ROUTING).
 --
 -- On plain PostgreSQL the rows of partitions that tsm-compress packed are
--- not in the table but in blocks of candles_packed (see tsm-compress(1)):
+-- not in the tables but in blocks of candles_packed and ticks_packed (see
+-- tsm-compress(1)):
 -- their timeframes come from the blocks' segment columns, and the first
 -- and last times from the blocks' bounds, unpacking only a block that
 -- straddles an end of the range.
@@ -27,8 +28,8 @@ WITH RECURSIVE tf AS (
 	SELECT p.timeframe FROM :"schema".candles_packed p
 	WHERE p.instrument_id = $1::integer
 ), packed AS (
-	-- The blocks in range, with their times in range when they
-	-- straddle an end of it.
+	-- The blocks in range, of candles and of ticks (timeframe NULL),
+	-- with their times in range when they straddle an end of it.
 	SELECT p.timeframe, p._lo, p._hi,
 	    p._lo < $2::timestamptz OR p._hi >= $3::timestamptz AS edge,
 	    CASE WHEN p._lo < $2::timestamptz OR p._hi >= $3::timestamptz
@@ -40,9 +41,17 @@ WITH RECURSIVE tf AS (
 		WHERE p.time IS NULL) AS x(t)
 		WHERE x.t >= $2::timestamptz AND x.t < $3::timestamptz) END
 		AS times
-	FROM :"schema".candles_packed p
-	WHERE p.instrument_id = $1::integer
-	    AND p._lo < $3::timestamptz AND p._hi >= $2::timestamptz
+	FROM (
+		SELECT c.timeframe, c._lo, c._hi, c._n, c._step, c.time
+		FROM :"schema".candles_packed c
+		WHERE c.instrument_id = $1::integer
+		    AND c._lo < $3::timestamptz AND c._hi >= $2::timestamptz
+		UNION ALL
+		SELECT NULL, t._lo, t._hi, t._n, t._step, t.time
+		FROM :"schema".ticks_packed t
+		WHERE t.instrument_id = $1::integer
+		    AND t._lo < $3::timestamptz AND t._hi >= $2::timestamptz
+	) AS p
 \endif
 )
 SELECT tf.timeframe,
@@ -71,7 +80,17 @@ FROM tf
 WHERE tf.timeframe IS NOT NULL
 \endif
 UNION ALL
-SELECT NULL, min(t.time), max(t.time)
+SELECT NULL,
+\if :native
+	least(min(t.time), (SELECT min(CASE WHEN NOT p.edge THEN p._lo ELSE
+	    (SELECT min(x) FROM pg_catalog.unnest(p.times) AS x) END)
+	    FROM packed p WHERE p.timeframe IS NULL)),
+	greatest(max(t.time), (SELECT max(CASE WHEN NOT p.edge THEN p._hi ELSE
+	    (SELECT max(x) FROM pg_catalog.unnest(p.times) AS x) END)
+	    FROM packed p WHERE p.timeframe IS NULL))
+\else
+	min(t.time), max(t.time)
+\endif
 FROM :"schema".ticks t
 WHERE t.instrument_id = $1::integer
     AND t.time >= $2::timestamptz AND t.time < $3::timestamptz;

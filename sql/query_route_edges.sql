@@ -9,10 +9,11 @@
 --
 -- Each probe is bounded by constants in time, so that only the
 -- partitions or chunks at the edges are planned and read, not every one.
--- On plain PostgreSQL the candles of partitions that tsm-compress packed
--- are looked for in the blocks of candles_packed too (see
--- tsm-compress(1)): a block whose first or last time is in the range
--- holds a row there; only a block wider than the range is unpacked.
+-- On plain PostgreSQL the candles and ticks of partitions that
+-- tsm-compress packed are looked for in the blocks of candles_packed and
+-- ticks_packed too (see tsm-compress(1)): a block whose first or last
+-- time is in the range holds a row there; only a block wider than the
+-- range is unpacked (packed_block_holds, in 009_packed.sql).
 SELECT
 	EXISTS (SELECT FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer
@@ -21,18 +22,19 @@ SELECT
 	OR EXISTS (SELECT FROM :"schema".candles_packed p
 	    WHERE p.instrument_id = $1::integer
 	    AND p._lo < $4::timestamptz AND p._hi >= $2::timestamptz
-	    AND (p._lo >= $2::timestamptz OR p._hi < $4::timestamptz
-		OR EXISTS (SELECT FROM (
-		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
-		    UNION ALL
-		    SELECT p._lo + (i - 1) * p._step
-		    FROM pg_catalog.generate_series(1, p._n) AS i
-		    WHERE p.time IS NULL) AS x(t)
-		    WHERE x.t >= $2::timestamptz AND x.t < $4::timestamptz)))
+	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
+		p.time, $2::timestamptz, $4::timestamptz))
 \endif
 	OR EXISTS (SELECT FROM :"schema".ticks t
 	    WHERE t.instrument_id = $1::integer
 	    AND t.time >= $2::timestamptz AND t.time < $4::timestamptz)
+\if :native
+	OR EXISTS (SELECT FROM :"schema".ticks_packed p
+	    WHERE p.instrument_id = $1::integer
+	    AND p._lo < $4::timestamptz AND p._hi >= $2::timestamptz
+	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
+		p.time, $2::timestamptz, $4::timestamptz))
+\endif
 	    AS before,
 	EXISTS (SELECT FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer
@@ -41,18 +43,19 @@ SELECT
 	OR EXISTS (SELECT FROM :"schema".candles_packed p
 	    WHERE p.instrument_id = $1::integer
 	    AND p._lo < $3::timestamptz AND p._hi >= $5::timestamptz
-	    AND (p._lo >= $5::timestamptz OR p._hi < $3::timestamptz
-		OR EXISTS (SELECT FROM (
-		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
-		    UNION ALL
-		    SELECT p._lo + (i - 1) * p._step
-		    FROM pg_catalog.generate_series(1, p._n) AS i
-		    WHERE p.time IS NULL) AS x(t)
-		    WHERE x.t >= $5::timestamptz AND x.t < $3::timestamptz)))
+	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
+		p.time, $5::timestamptz, $3::timestamptz))
 \endif
 	OR EXISTS (SELECT FROM :"schema".ticks t
 	    WHERE t.instrument_id = $1::integer
 	    AND t.time >= $5::timestamptz AND t.time < $3::timestamptz)
+\if :native
+	OR EXISTS (SELECT FROM :"schema".ticks_packed p
+	    WHERE p.instrument_id = $1::integer
+	    AND p._lo < $3::timestamptz AND p._hi >= $5::timestamptz
+	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
+		p.time, $5::timestamptz, $3::timestamptz))
+\endif
 	    AS after,
 	(SELECT c.timeframe FROM :"schema".candles c
 	    WHERE c.instrument_id = $1::integer
@@ -67,14 +70,8 @@ SELECT
 	    WHERE EXISTS (SELECT FROM :"schema".candles_packed p
 	    WHERE p.instrument_id = $1::integer AND p.timeframe = p0.timeframe
 	    AND p._lo < $6::timestamptz AND p._hi >= $4::timestamptz
-	    AND (p._lo >= $4::timestamptz OR p._hi < $6::timestamptz
-		OR EXISTS (SELECT FROM (
-		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
-		    UNION ALL
-		    SELECT p._lo + (i - 1) * p._step
-		    FROM pg_catalog.generate_series(1, p._n) AS i
-		    WHERE p.time IS NULL) AS x(t)
-		    WHERE x.t >= $4::timestamptz AND x.t < $6::timestamptz)))
+	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
+		p.time, $4::timestamptz, $6::timestamptz))
 \endif
 	    LIMIT 1) AS stored_first,
 	(SELECT c.timeframe FROM :"schema".candles c
@@ -90,13 +87,7 @@ SELECT
 	    WHERE EXISTS (SELECT FROM :"schema".candles_packed p
 	    WHERE p.instrument_id = $1::integer AND p.timeframe = p0.timeframe
 	    AND p._lo < $5::timestamptz AND p._hi >= $7::timestamptz
-	    AND (p._lo >= $7::timestamptz OR p._hi < $5::timestamptz
-		OR EXISTS (SELECT FROM (
-		    SELECT pg_catalog.unnest(p.time) WHERE p.time IS NOT NULL
-		    UNION ALL
-		    SELECT p._lo + (i - 1) * p._step
-		    FROM pg_catalog.generate_series(1, p._n) AS i
-		    WHERE p.time IS NULL) AS x(t)
-		    WHERE x.t >= $7::timestamptz AND x.t < $5::timestamptz)))
+	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
+		p.time, $7::timestamptz, $5::timestamptz))
 \endif
 	    LIMIT 1) AS stored_last;

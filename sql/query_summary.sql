@@ -3,10 +3,10 @@
 -- (the bars the interval puts from the first to the last, less those
 -- there are); ticks as interval "ticks".  $1 instrument ids (NULL: all).
 --
--- On plain PostgreSQL the candles of partitions tsm-compress packed are in
--- blocks of candles_packed (tsm-compress(1)): each block counts its rows
--- (_n) and bounds their times (_lo, _hi), so they are counted without
--- being unpacked.
+-- On plain PostgreSQL the candles and ticks of partitions tsm-compress
+-- packed are in blocks of candles_packed and ticks_packed
+-- (tsm-compress(1)): each block counts its rows (_n) and bounds their
+-- times (_lo, _hi), so they are counted without being unpacked.
 WITH c AS (
 \if :native
 	SELECT instrument_id, timeframe, sum(rows)::bigint AS rows,
@@ -34,11 +34,31 @@ WITH c AS (
 	GROUP BY instrument_id, timeframe
 \endif
 ), t AS (
+\if :native
+	SELECT instrument_id, 'ticks'::text AS timeframe,
+	    sum(rows)::bigint AS rows, min(first) AS first, max(last) AS last
+	FROM (
+		SELECT instrument_id, count(*) AS rows, min(time) AS first,
+		    max(time) AS last
+		FROM :"schema".ticks
+		WHERE $1::integer[] IS NULL
+		    OR instrument_id = ANY ($1::integer[])
+		GROUP BY instrument_id
+		UNION ALL
+		SELECT instrument_id, sum(_n), min(_lo), max(_hi)
+		FROM :"schema".ticks_packed
+		WHERE $1::integer[] IS NULL
+		    OR instrument_id = ANY ($1::integer[])
+		GROUP BY instrument_id
+	) AS k
+	GROUP BY instrument_id
+\else
 	SELECT instrument_id, 'ticks'::text AS timeframe, count(*) AS rows,
 	    min(time) AS first, max(time) AS last
 	FROM :"schema".ticks
 	WHERE $1::integer[] IS NULL OR instrument_id = ANY ($1::integer[])
 	GROUP BY instrument_id
+\endif
 ), u AS (
 	SELECT c.*,
 	    pg_catalog.substring(c.timeframe, '^[0-9]+')::bigint AS n,

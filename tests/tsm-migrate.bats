@@ -705,6 +705,47 @@ EOF
 	assert_output_has "$a is the same file as $a: give each file once"
 }
 
+# 4000 trades, each line of COPY text about 200 bytes: the first ones are
+# sent to the server while the last are still being checked.  $1: the
+# index of a record whose quantity is "abc", or -1.
+many_trades() {
+	python3 - "$1" <<'PY'
+import json, sys
+bad = int(sys.argv[1])
+recs = [{"symbol": "BTCUSDT", "side": "buy", "qty": 0.001 * (i + 1),
+         "price": 40000 + i, "time": 1700000000 + 60 * i,
+         "note": "x" * 100} for i in range(4000)]
+if bad >= 0:
+    recs[bad]["qty"] = "abc"
+json.dump(recs, sys.stdout)
+PY
+}
+
+@test "a first migration streams its rows; a bad record after thousands writes nothing" {
+	init_db
+	f=$(many_trades 3998 | file many.json)
+	run tsm-migrate trades "$f"
+	assert_status 1
+	assert_output_has "tsm-migrate: error: $f: \$[3998].qty: expected a number, got \"abc\""
+	refute_output_has 'COPY'
+	refute_output_has 'did not pass'
+	assert_db_unchanged
+	[ ! -e "$f.bak" ]
+	# The server refusing a row half way: named, nothing written.
+	q -c "ALTER TABLE tsm.trades ADD CONSTRAINT cheap CHECK (price < 42500) NOT VALID"
+	f=$(many_trades -1 | file good.json)
+	run tsm-migrate trades --no-backup "$f"
+	assert_status 1
+	assert_output_has 'tsm-migrate: error: new row for relation "trades" violates check constraint "cheap"'
+	assert_output_has "detail: the record is $f: \$[2500]"
+	assert_db_unchanged
+	q -c "ALTER TABLE tsm.trades DROP CONSTRAINT cheap"
+	run tsm-migrate trades --no-backup "$f"
+	assert_status 0
+	assert_output_has "$f: 4000 records: 4000 inserted, 0 already there; 4000 of 4000 in tsm.trades"
+	[ "$(q -c "SELECT count(*), sum(price) FROM tsm.trades")" = "4000|167998000" ]
+}
+
 @test "more than 20 problems: the first 20 are shown and the rest counted" {
 	init_db
 	f=$(file many.json < <(python3 -c 'import json; print(json.dumps([{"symbol": "X", "qty": "n/a", "side": "buy", "price": 1, "time": 1700000000} for _ in range(50)]))'))
@@ -889,9 +930,13 @@ drop_reader() {
 	drop_reader
 }
 
-@test "klines: each aggregate is what the candles give, refreshed once at the end; another writer's pending range stays" {
+@test "klines: each aggregate is what the candles give, each table's refreshed while the next moves; another writer's pending range stays" {
 	init_db
 	legacy_layout
+	# A second 1m table over the same days: on plain PostgreSQL the first
+	# one's rollups are refreshed on another connection meanwhile.
+	q -c "CREATE TABLE public.binance_ethusdt_kline_1m AS SELECT * FROM public.binance_btcusdt_kline_1m" \
+	    -c "UPDATE public.binance_ethusdt_kline_1m SET open = open / 20, high = high / 20, low = low / 20, close = close / 20"
 	# Another writer's 1m candle in the same days, not refreshed yet.
 	q -c "INSERT INTO tsm.instruments (exchange, symbol) VALUES ('other', 'OTHERUSD')"
 	oid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'OTHERUSD'")
@@ -902,17 +947,19 @@ drop_reader() {
 	q -c "INSERT INTO tsm.candles (instrument_id, timeframe, time, open, high, low, close, volume) VALUES ($oid, '1m', '$lo', 1, 1, 1, 1, 1)"
 	run tsm-migrate klines --tables 'binance%' --batch-size 700
 	assert_status 0
+	assert_output_has 'public.binance_ethusdt_kline_1m: 5000 rows, 5000 inserted into tsm.candles (binance ETHUSDT 1m); verified: every row is there'
 	bid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'BTCUSDT'")
-	[ "$bid" -gt 0 ]
+	eid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'ETHUSDT'")
+	[ "$bid" -gt 0 ] && [ "$eid" -gt 0 ]
 	ts=$(q -c "SELECT CASE WHEN value = 'timescaledb' THEN (SELECT quote_literal(n.nspname) FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'timescaledb') ELSE 'NULL' END FROM tsm.meta WHERE key = 'backend'")
 	# Every aggregate of the candles, bucket for bucket, against the same
 	# aggregate computed from the candles now (sums of doubles to 1e-9).
 	for a in $(q -c "SELECT name FROM tsm.aggregates WHERE source = 'candles' ORDER BY name"); do
-		n=$(q -c "CREATE TEMP TABLE want AS SELECT * FROM ($(q -c "SELECT tsm.aggregate_query('$a', $ts)")) x WHERE instrument_id = $bid" \
-		    -c "SELECT count(*) FROM (SELECT * FROM tsm.$a WHERE instrument_id = $bid) r FULL JOIN want w USING (instrument_id, time) WHERE r.time IS NULL OR w.time IS NULL OR r.open <> w.open OR r.close <> w.close OR r.high <> w.high OR r.low <> w.low OR r.bars <> w.bars OR abs(r.volume - w.volume) > 1e-9 * abs(w.volume)")
+		n=$(q -c "CREATE TEMP TABLE want AS SELECT * FROM ($(q -c "SELECT tsm.aggregate_query('$a', $ts)")) x WHERE instrument_id IN ($bid, $eid)" \
+		    -c "SELECT count(*) FROM (SELECT * FROM tsm.$a WHERE instrument_id IN ($bid, $eid)) r FULL JOIN want w USING (instrument_id, time) WHERE r.time IS NULL OR w.time IS NULL OR r.open <> w.open OR r.close <> w.close OR r.high <> w.high OR r.low <> w.low OR r.bars <> w.bars OR abs(r.volume - w.volume) > 1e-9 * abs(w.volume)")
 		echo "$a: $n" >&2
 		[ "$n" = 0 ]
-		[ "$(q -c "SELECT count(*) > 0 FROM tsm.$a WHERE instrument_id = $bid")" = t ]
+		[ "$(q -c "SELECT count(DISTINCT instrument_id) FROM tsm.$a WHERE instrument_id IN ($bid, $eid)")" = 2 ]
 	done
 	if [ "$BACKEND" = native ]; then
 		# The move cleared what it logged and nothing else: the other
@@ -922,6 +969,29 @@ drop_reader() {
 		q -c "SELECT tsm.refresh_invalidated('candles')" >/dev/null
 		[ "$(q -c "SELECT sum(bars) FROM tsm.candles_1h WHERE instrument_id = $oid")" = 1 ]
 	fi
+	drop_reader
+}
+
+@test "klines: a refresh that fails while the next table moves is reported; the moves stay" {
+	only_backend native
+	init_db
+	legacy_layout
+	q -c "CREATE TABLE public.binance_ethusdt_kline_1m AS SELECT * FROM public.binance_btcusdt_kline_1m"
+	# The daily rollup refuses every row it is given.
+	q -c "ALTER TABLE tsm.candles_1d ADD CONSTRAINT refuse CHECK (bars < 0) NOT VALID"
+	run tsm-migrate klines --tables 'binance%'
+	assert_status 1
+	assert_output_has 'tsm-migrate: error: new row for relation "candles_1d" violates check constraint "refuse"'
+	assert_output_has 'detail: while refreshing the aggregates over the rows of public.binance_btcusdt_kline_1m'
+	assert_output_has 'detail: while refreshing the aggregates over the rows of public.binance_ethusdt_kline_1m'
+	assert_output_has 'public.binance_ethusdt_kline_1m: 5000 rows, 5000 inserted into tsm.candles (binance ETHUSDT 1m); verified: every row is there'
+	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 10000 ]
+	# What the failed refreshes logged stays logged, for a later one.
+	[ "$(q -c "SELECT count(*) > 0 FROM tsm.invalidations")" = t ]
+	[ "$(q -c "SELECT count(*) FROM tsm.candles_1h")" = 0 ]
+	q -c "ALTER TABLE tsm.candles_1d DROP CONSTRAINT refuse"
+	q -c "SELECT tsm.refresh_invalidated('candles')" >/dev/null
+	[ "$(q -c "SELECT sum(bars) FROM tsm.candles_1h")" = 10000 ]
 	drop_reader
 }
 

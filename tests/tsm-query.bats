@@ -412,6 +412,107 @@ SQL
 	[ "${lines[1]%,*}" = "binance,BTCUSDT,ticks,2025-02-15T23:28:37.06Z,97586.12" ]
 }
 
+# Three trades at each of two instants of 2024-03-04 10:00 (a taker's
+# order filling three makers), written newest id first, so that the order
+# rows are read in is not the order of their ids; and the 1m bar they make.
+load_tied_ticks() {
+	q -v native="$(native)" <<'SQL'
+INSERT INTO tsm.instruments (exchange, symbol) VALUES ('binance', 'TEST');
+\if :native
+SELECT tsm.ensure_partitions('ticks', '2024-03-04', '2024-03-05') \g /dev/null
+\endif
+INSERT INTO tsm.ticks (instrument_id, time, trade_id, price, qty, side)
+SELECT (SELECT id FROM tsm.instruments WHERE symbol = 'TEST'), t::timestamptz,
+    id, price, 1, 'buy'
+FROM (VALUES ('2024-03-04 10:00:00', 3, 103), ('2024-03-04 10:00:00', 2, 102),
+    ('2024-03-04 10:00:00', 1, 101), ('2024-03-04 10:00:30', 4, 90),
+    ('2024-03-04 10:00:59.5', 7, 97), ('2024-03-04 10:00:59.5', 6, 96),
+    ('2024-03-04 10:00:59.5', 5, 95)) AS v (t, id, price)
+ORDER BY v.id DESC;
+\if :native
+SELECT tsm.refresh_invalidated('ticks') \g /dev/null
+\endif
+SQL
+}
+tied_bar="time,open,high,low,close,volume
+2024-03-04T10:00:00Z,101,103,90,97,7"
+
+@test "a bar of ticks opens and closes by trade id among trades of one instant" {
+	init_db
+	load_tied_ticks
+	[ "$BACKEND" = timescaledb ] &&
+	    q -c "CALL refresh_continuous_aggregate('tsm.ticks_1m', NULL, NULL)"
+	for src in aggregate computed; do
+		run tsm-query ohlcv TEST -i 1m --source $src
+		assert_status 0
+		[ "$output" = "$tied_bar" ] || { echo "$src: $output"; return 1; }
+	done
+}
+
+@test "the upgrade that orders ticks by trade id mends ticks_1m" {
+	require_backend
+	new_db
+	up=$(basename "$TSM_ROOT"/sql/*_tick_order.sql)
+	tsm-init -q --backend "$BACKEND" --target-version $((10#${up%%_*} - 1))
+	load_tied_ticks
+	# An operator's refresh policy (the tools refuse an old schema).
+	if [ "$BACKEND" = native ]; then
+		q -c "UPDATE tsm.refresh_policies SET start_offset = '3 days' WHERE aggregate = 'ticks_1m'"
+	else
+		q -c "SELECT remove_continuous_aggregate_policy('tsm.ticks_1m')" \
+		    -c "SELECT add_continuous_aggregate_policy('tsm.ticks_1m', start_offset => '3 days', end_offset => '1 minute', schedule_interval => '10 minutes')" >/dev/null
+	fi
+	run tsm-init
+	assert_status 0
+	assert_output_has "applied $up"
+	# The policy as the operator left it.
+	run tsm-compress policy show -F csv
+	assert_output_has ",refresh,ticks_1m,3 days to "
+	[ "$BACKEND" = native ] || assert_output_has ",refresh,ticks_1m,3 days to 00:01:00,00:10:00"
+	# Right at once: from the ticks until the aggregate is refreshed.
+	run tsm-query ohlcv TEST -i 1m
+	[ "$output" = "$tied_bar" ] || { echo "before refresh: $output"; return 1; }
+	if [ "$BACKEND" = native ]; then
+		q -c "SELECT tsm.refresh_invalidated('ticks')" >/dev/null
+	else
+		q -c "CALL refresh_continuous_aggregate('tsm.ticks_1m', NULL, NULL)"
+	fi
+	run tsm-query ohlcv TEST -i 1m --source aggregate
+	[ "$output" = "$tied_bar" ] || { echo "refreshed: $output"; return 1; }
+}
+
+@test "compressed ticks still count: summary, latest, overview, ohlcv" {
+	init_db
+	load_ticks
+	# Real ticks, with a few made-up ones a day later, so that
+	# overview has a day before to compare with.
+	q -v native="$(native)" <<'SQL'
+\if :native
+SELECT tsm.ensure_partitions('ticks', t, t + interval '1 day')
+FROM (SELECT max(time) AS t FROM tsm.ticks) x \g /dev/null
+\endif
+INSERT INTO tsm.ticks (instrument_id, time, trade_id, price, qty, side)
+SELECT instrument_id, time + interval '1 day' + i * interval '1 ms',
+    trade_id + 100000000 + i, price + i, 0.5, 'buy'
+FROM (SELECT * FROM tsm.ticks ORDER BY time DESC, trade_id DESC LIMIT 1) x,
+    generate_series(1, 3) i;
+SQL
+	answers() {
+		tsm-query summary BTCUSDT
+		tsm-query latest BTCUSDT | cut -d, -f1-5
+		tsm-query overview BTCUSDT | cut -d, -f1-4,6-
+		tsm-query ohlcv BTCUSDT -i 1m --explain 2>&1
+	}
+	before=$(answers)
+	echo "$before" | grep -q "^binance,BTCUSDT,ticks,"
+	run tsm-compress -q run --older-than 1d ticks
+	assert_status 0
+	[ "$(q -c "SELECT count(*) FROM ONLY tsm.ticks")" -lt 10 ] ||
+	    [ "$BACKEND" = timescaledb ]
+	after=$(answers)
+	[ "$after" = "$before" ] || { diff <(echo "$before") <(echo "$after"); return 1; }
+}
+
 @test "no data that divides the interval is an error; none at all is empty" {
 	init_db
 	load_test 120
@@ -887,6 +988,27 @@ UTC" ]
 	    "$BATS_TEST_TMPDIR/err"
 	tsm-query sql "SELECT 1" 2>"$BATS_TEST_TMPDIR/err" >/dev/null
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "a reader that stops early ends the tool quietly, as cat" {
+	init_db
+	# 200,000 rows fill the pipe many times over: head has gone before
+	# most are written.  Every format and both output paths (rows as
+	# they come, and COPY for csv and tsv of plain SQL).
+	for args in "-F csv" "-F tsv" "-F table" "-F json" "--fetch-size 10 -F csv"; do
+		rm -f "$BATS_TEST_TMPDIR/err"
+		run bash -c "tsm-query $args sql \"SELECT g, 'x' || g AS s
+		    FROM generate_series(1, 200000) g\" 2>'$BATS_TEST_TMPDIR/err' |
+		    head -n 2 >/dev/null; echo \${PIPESTATUS[0]}"
+		# Killed by SIGPIPE, as cat and seq are: 128 + 13.
+		[ "$output" = 141 ] || { echo "$args: status $output"; return 1; }
+		[ ! -s "$BATS_TEST_TMPDIR/err" ] ||
+		    { echo "$args:"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+	done
+	# A write error that is not a closed pipe is still an error.
+	run bash -c 'tsm-query sql "SELECT 1" 2>&1 >/dev/full'
+	assert_status 1
+	assert_output_has "tsm-query: error: cannot write to stdout: No space left on device"
 }
 
 @test "the examples of the man page run" {
