@@ -15,7 +15,7 @@
 -- the partitions tells it whether any is named otherwise than
 -- ensure_partitions names them (it then sorts them all by their bounds):
 -- for a compressed partition the name recorded in compressed_partitions,
--- which it is matched to by oid (010_status.sql), so that pg_class is
+-- which it is matched to by oid (011_status.sql), so that pg_class is
 -- read only for the partitions that are not compressed.
 WITH k AS (
 	SELECT s.kind, s.table_name, s.chunk_interval, s.compress_after,
@@ -75,7 +75,7 @@ WITH k AS (
 	    WHERE i.inhparent = p.oid OFFSET 0) i
 ), cn AS (
 	-- Each partition and, when it is compressed, its row there, met by
-	-- oid (010_status.sql): the names of compressed partitions are not
+	-- oid (011_status.sql): the names of compressed partitions are not
 	-- read from pg_class.
 	SELECT ch.kind, ch.inhrelid, ch.pat, ch.len, cp.relid, cp.partition,
 	    cp.bytes_before, cp.bytes_after

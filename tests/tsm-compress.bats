@@ -285,9 +285,9 @@ true_counts() {
 
 @test "status finds compressed partitions by oid, also those compressed before the upgrade (native)" {
 	only_backend native
-	init_db --target-version 8
+	init_db --target-version 10
 	load_candles 2 15 2024-01-01
-	# Two partitions compressed by version 8's function, before 010.
+	# Two partitions compressed before 011_status.sql.
 	q -c "SELECT tsm.compress_partition('candles', p.partition) FROM (SELECT partition FROM tsm.partitions WHERE kind = 'candles' AND lo < '2024-01-15' ORDER BY lo LIMIT 2) p" >/dev/null
 	tsm-init -q
 	[ "$(q -c "SELECT count(*) || ',' || count(relid) || ',' || count(*) FILTER (WHERE relid = format('tsm.%I', partition)::regclass) FROM tsm.compressed_partitions")" = 2,2,2 ]

@@ -1,8 +1,8 @@
--- 010_status.sql: tsm-compress status meets the compressed partitions of
+-- 011_status.sql: tsm-compress status meets the compressed partitions of
 -- a kind by their oids, not their names (plain PostgreSQL).
 --
 -- Runs in psql as well as from tsm-init:
---   psql -v schema=tsm -v native=true -v timescaledb=false -f 010_status.sql
+--   psql -v schema=tsm -v native=true -v timescaledb=false -f 011_status.sql
 --
 -- compressed_partitions names each compressed partition.  To tell which
 -- partitions of a kind are compressed, status read the name of every one
