@@ -63,15 +63,12 @@ SELECT
 	    AND c.time >= $4::timestamptz AND c.time < $6::timestamptz
 \if :native
 	    UNION ALL
-	    SELECT p0.timeframe FROM (SELECT DISTINCT p1.timeframe
-		FROM :"schema".candles_packed p1
-		WHERE p1.instrument_id = $1::integer
-		AND p1.timeframe = ANY ($8::text[])) AS p0
-	    WHERE EXISTS (SELECT FROM :"schema".candles_packed p
-	    WHERE p.instrument_id = $1::integer AND p.timeframe = p0.timeframe
+	    SELECT p.timeframe FROM :"schema".candles_packed p
+	    WHERE p.instrument_id = $1::integer
+	    AND p.timeframe = ANY ($8::text[])
 	    AND p._lo < $6::timestamptz AND p._hi >= $4::timestamptz
 	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
-		p.time, $4::timestamptz, $6::timestamptz))
+		p.time, $4::timestamptz, $6::timestamptz)
 \endif
 	    LIMIT 1) AS stored_first,
 	(SELECT c.timeframe FROM :"schema".candles c
@@ -80,14 +77,11 @@ SELECT
 	    AND c.time >= $7::timestamptz AND c.time < $5::timestamptz
 \if :native
 	    UNION ALL
-	    SELECT p0.timeframe FROM (SELECT DISTINCT p1.timeframe
-		FROM :"schema".candles_packed p1
-		WHERE p1.instrument_id = $1::integer
-		AND p1.timeframe = ANY ($8::text[])) AS p0
-	    WHERE EXISTS (SELECT FROM :"schema".candles_packed p
-	    WHERE p.instrument_id = $1::integer AND p.timeframe = p0.timeframe
+	    SELECT p.timeframe FROM :"schema".candles_packed p
+	    WHERE p.instrument_id = $1::integer
+	    AND p.timeframe = ANY ($8::text[])
 	    AND p._lo < $5::timestamptz AND p._hi >= $7::timestamptz
 	    AND :"schema".packed_block_holds(p._lo, p._hi, p._n, p._step,
-		p.time, $7::timestamptz, $5::timestamptz))
+		p.time, $7::timestamptz, $5::timestamptz)
 \endif
 	    LIMIT 1) AS stored_last;
