@@ -413,6 +413,21 @@ merge_staged(PGconn *conn, const struct tsm_load_opts *o, struct tsm_batch *b,
 	return true;
 }
 
+/*
+ * Two loads whose batches share keys wait on each other's uncommitted
+ * rows; in opposite orders the server ends one of them (deadlock, or
+ * serialization failure under a stricter isolation).  Its batch was
+ * rolled back whole: it is sent again, through the stage, a few times.
+ */
+static bool
+lost_a_race(const struct tsm_batch_result *res, int *tries)
+{
+	if (res->status != TSM_BATCH_FAILED || (strcmp(res->sqlstate,
+	    "40P01") != 0 && strcmp(res->sqlstate, "40001") != 0))
+		return false;
+	return ++*tries <= 5;
+}
+
 void
 tsm_load_batch(PGconn *conn, const struct tsm_load_opts *o,
     struct tsm_batch *b, struct tsm_batch_result *res)
@@ -420,6 +435,7 @@ tsm_load_batch(PGconn *conn, const struct tsm_load_opts *o,
 	size_t direct, staged;
 	uint64_t ins = 0, upd = 0;
 	bool partitions_made = false, committed = false;
+	int races = 0;
 
 	tsm_batch_result_clear(res);
 	res->status = TSM_BATCH_OK;
@@ -437,7 +453,8 @@ again:
 			rollback(conn);
 			if (res->status != TSM_BATCH_FAILED)
 				return;
-			if (strcmp(res->sqlstate, "23505") == 0) {
+			if (strcmp(res->sqlstate, "23505") == 0 ||
+			    lost_a_race(res, &races)) {
 				/* Another session wrote some of these keys. */
 				b->all_stage = true;
 				res->met_others = true;
@@ -471,6 +488,13 @@ again:
 	return;
 fail:
 	rollback(conn);
+	if (lost_a_race(res, &races)) {
+		b->all_stage = true;
+		res->met_others = true;
+		tsm_batch_result_clear(res);
+		res->status = TSM_BATCH_OK;
+		goto again;
+	}
 }
 
 void
