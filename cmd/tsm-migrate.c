@@ -16,19 +16,13 @@
 #include <unistd.h>
 
 #include "age.h"
-#include "backup.h"
-#include "cancel.h"
 #include "cliopt.h"
 #include "conn.h"
-#include "db.h"
-#include "jsondoc.h"
 #include "log.h"
-#include "out.h"
-#include "recfields.h"
-#include "recload.h"
-#include "recmap.h"
-#include "schema.h"
 #include "moves.h"
+#include "out.h"
+#include "recmigrate.h"
+#include "schema.h"
 #include "timeparse.h"
 
 static void
@@ -345,68 +339,17 @@ parse_args(int argc, char **argv, struct tsm_conn_opts *co, struct args *a)
 	return tsm_schema_name_ok(co->schema);
 }
 
-/* Connects and checks the schema; NULL after reporting (exit in *st). */
-static PGconn *
-connect_checked(const struct tsm_conn_opts *co, int *st)
-{
-	struct tsm_schema_state ss;
-	PGconn *conn = tsm_connect(co);
-
-	if (conn == NULL) {
-		*st = TSM_EXIT_CONNECT;
-		return NULL;
-	}
-	if (!tsm_schema_require(conn, co->schema, &ss)) {
-		*st = tsm_exit_status(conn);
-		tsm_disconnect(conn);
-		return NULL;
-	}
-	return conn;
-}
-
-/*
- * For streaming (tsm_recload_stream_begin): a connection made before the
- * files are read, reporting nothing, or NULL when one cannot be made so
- * (a password to ask for, a server down, a schema not ready): the files
- * are then read first and the connection made after, with its messages,
- * as they would be without streaming.  One made so is what
- * connect_checked would have made.
- */
-static PGconn *
-connect_quietly(const struct tsm_conn_opts *co)
-{
-	struct tsm_schema_state ss;
-	char err[512];
-	PGconn *conn;
-
-	if (co->prompt == TSM_PROMPT_ALWAYS)
-		return NULL;
-	conn = tsm_connect_extra(co, NULL, err, sizeof(err));
-	if (conn == NULL)
-		return NULL;
-	if (!tsm_schema_read(conn, co->schema, &ss) || !ss.exists ||
-	    !ss.initialised || ss.version == 0 || ss.version != ss.latest) {
-		PQfinish(conn);
-		return NULL;
-	}
-	tsm_cancel_register(conn);
-	return conn;
-}
-
-/* positions and trades. */
+/* positions and trades: the usage checks, then the migration. */
 static int
 run_json(const struct tsm_conn_opts *co, struct args *a)
 {
 	enum tsm_rec_kind kind = a->cmd == CMD_POSITIONS ? TSM_REC_POSITIONS :
 	    TSM_REC_TRADES;
-	const struct tsm_preset *preset = NULL;
+	struct tsm_recopts ro;
 	struct tsm_recmap map;
 	struct tsm_jpath path;
 	struct tsm_recload_opts lo;
-	struct tsm_recload *L = NULL;
-	PGconn *conn = NULL;
 	bool have_path = false, stdin_seen = false;
-	const char *why;
 	int status = TSM_EXIT_USAGE;
 
 	tsm_recmap_init(&map, kind);
@@ -430,64 +373,19 @@ run_json(const struct tsm_conn_opts *co, struct args *a)
 			goto out;
 		}
 	}
-	if (a->preset != NULL) {
-		preset = tsm_preset_find(a->preset);
-		if (preset == NULL) {
-			tsm_usage_error("--preset: unknown format \"%s\"; "
-			    "known: %s", a->preset, tsm_preset_list());
-			goto out;
-		}
-		if (!(preset->kinds & kind)) {
-			tsm_usage_error("--preset %s is for %s, not %s",
-			    preset->name, tsm_rec_kind_name((enum tsm_rec_kind)
-			    preset->kinds), cmd_names[a->cmd]);
-			goto out;
-		}
-		for (int i = 0; preset->maps[i]; i++)
-			if (!tsm_recmap_add_map(&map, "--preset",
-			    preset->maps[i]))
-				goto out;
-		for (int i = 0; preset->value_maps[i]; i++)
-			if (!tsm_recmap_add_value_map(&map, "--preset",
-			    preset->value_maps[i]))
-				goto out;
-		for (int i = 0; preset->defaults[i]; i++)
-			if (!tsm_recmap_add_default(&map, preset->defaults[i]))
-				goto out;
-		map.mode = preset->mode;
-	}
-	for (int i = 0; i < a->nmaps; i++)
-		if (!tsm_recmap_add_map(&map, "--map", a->maps[i]))
-			goto out;
-	for (int i = 0; i < a->nvmaps; i++)
-		if (!tsm_recmap_add_value_map(&map, "--value-map", a->vmaps[i]))
-			goto out;
-	if (a->mode != NULL)
-		map.mode = a->mode;
-	map.exchange = a->exchange;
-	map.topts.tz = a->tz;
-	map.topts.unit = a->unit;
-	{
-		const char *p = a->path ? a->path :
-		    preset ? preset->path : NULL;
-
-		if (p != NULL) {
-			if (!tsm_jpath_parse(p, &path, &why) || path.at_key) {
-				tsm_usage_error("--path \"%s\" %s", p,
-				    path.at_key ? "cannot be @key" : why);
-				goto out;
-			}
-			have_path = true;
-		}
-	}
-	if (a->backup && !a->dry_run)
-		for (int i = 0; i < a->noperands; i++)
-			if (strcmp(a->operands[i], "-") != 0 &&
-			    access(a->operands[i], F_OK) == 0 &&
-			    !tsm_backup_possible(a->operands[i])) {
-				status = TSM_EXIT_FAIL;
-				goto out;
-			}
+	memset(&ro, 0, sizeof(ro));
+	ro.preset = a->preset;
+	ro.path = a->path;
+	ro.maps = a->maps;
+	ro.nmaps = a->nmaps;
+	ro.vmaps = a->vmaps;
+	ro.nvmaps = a->nvmaps;
+	ro.mode = a->mode;
+	ro.exchange = a->exchange;
+	ro.tz = a->tz;
+	ro.unit = a->unit;
+	if (!tsm_recmap_from_opts(&map, &ro, &path, &have_path))
+		goto out;
 
 	memset(&lo, 0, sizeof(lo));
 	lo.schema = co->schema;
@@ -500,58 +398,8 @@ run_json(const struct tsm_conn_opts *co, struct args *a)
 	lo.backup = a->backup;
 	lo.format = a->format;
 	lo.header = a->header;
-	L = tsm_recload_new(&lo);
-	if (L == NULL) {
-		status = TSM_EXIT_FAIL;
-		goto out;
-	}
-
-	tsm_cancel_init();
-	/*
-	 * A bot that migrates on its first start: once the table holds
-	 * rows, its files are not even read.
-	 */
-	if (a->if_empty) {
-		bool empty;
-
-		conn = connect_checked(co, &status);
-		if (conn == NULL)
-			goto out;
-		if (!tsm_recload_table_empty(conn, &lo, &empty)) {
-			status = tsm_exit_status(conn);
-			goto out;
-		}
-		if (!empty) {
-			tsm_info("%s.%s is not empty: nothing migrated "
-			    "(--if-empty)", co->schema, cmd_names[a->cmd]);
-			status = TSM_EXIT_OK;
-			goto out;
-		}
-	}
-	/*
-	 * A first migration streams: the server writes rows while the next
-	 * are checked (the transaction still writes nothing unless every
-	 * record is good).
-	 */
-	if (!a->dry_run) {
-		if (conn == NULL)
-			conn = connect_quietly(co);
-		/* Not possible: the connection serves the usual way. */
-		if (conn != NULL)
-			(void)tsm_recload_stream_begin(L, conn);
-	}
-	if (!tsm_recload_read(L, a->operands, a->noperands)) {
-		tsm_recload_stream_abort(L);
-		status = tsm_interrupted ? TSM_EXIT_INTERRUPTED : TSM_EXIT_FAIL;
-		goto out;
-	}
-	if (conn == NULL && (conn = connect_checked(co, &status)) == NULL)
-		goto out;
-	status = tsm_recload_run(L, conn);
+	status = tsm_migrate_records(co, &lo, a->operands, a->noperands);
 out:
-	if (conn != NULL)
-		tsm_disconnect(conn);
-	tsm_recload_free(L);
 	tsm_recmap_free(&map);
 	tsm_jpath_free(&path);
 	return status;

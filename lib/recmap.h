@@ -58,6 +58,33 @@ bool tsm_recmap_add_value_map(struct tsm_recmap *m, const char *opt,
     const char *arg);
 bool tsm_recmap_add_default(struct tsm_recmap *m, const char *arg);
 
+/* What the command line says about the records of positions or trades. */
+struct tsm_recopts {
+	const char *preset;			/* --preset, or NULL */
+	const char *path;			/* --path, or NULL */
+	const char *const *maps;		/* --map, in order */
+	int nmaps;
+	const char *const *vmaps;		/* --value-map, in order */
+	int nvmaps;
+	const char *mode;			/* --mode, or NULL */
+	const char *exchange;			/* --exchange, or NULL */
+	const char *tz;				/* --tz, or NULL */
+	enum tsm_time_unit unit;		/* --time-unit */
+};
+
+/*
+ * Fills m (made by tsm_recmap_init for its kind) from o: the preset's
+ * maps, value maps, defaults and mode first, then --map, --value-map and
+ * --mode over them, then --exchange, --tz and --time-unit.  The records'
+ * place, --path or else the preset's, is parsed into path, and *have_path
+ * says whether there is one.  False after a usage error.  m keeps
+ * pointers into o's strings and the preset; the caller frees m and path
+ * (tsm_recmap_free, tsm_jpath_free) either way, path having been zeroed
+ * before.
+ */
+bool tsm_recmap_from_opts(struct tsm_recmap *m, const struct tsm_recopts *o,
+    struct tsm_jpath *path, bool *have_path);
+
 /* Counts problems and shows the first max of them. */
 struct tsm_problems {
 	const char *file;

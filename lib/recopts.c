@@ -1,6 +1,6 @@
 /*
- * recopts.c: what the command line says about records: --map,
- * --value-map and the defaults of presets.
+ * recopts.c: what the command line says about records: --preset, --path,
+ * --map, --value-map and the defaults of presets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,3 +216,68 @@ tsm_recmap_add_default(struct tsm_recmap *m, const char *arg)
 	return true;
 }
 
+
+/* The preset's maps, value maps, defaults and mode into m. */
+static bool
+apply_preset(struct tsm_recmap *m, const struct tsm_preset *preset)
+{
+	if (!(preset->kinds & m->kind)) {
+		tsm_usage_error("--preset %s is for %s, not %s", preset->name,
+		    tsm_rec_kind_name((enum tsm_rec_kind)preset->kinds),
+		    tsm_rec_kind_name(m->kind));
+		return false;
+	}
+	for (int i = 0; preset->maps[i]; i++)
+		if (!tsm_recmap_add_map(m, "--preset", preset->maps[i]))
+			return false;
+	for (int i = 0; preset->value_maps[i]; i++)
+		if (!tsm_recmap_add_value_map(m, "--preset",
+		    preset->value_maps[i]))
+			return false;
+	for (int i = 0; preset->defaults[i]; i++)
+		if (!tsm_recmap_add_default(m, preset->defaults[i]))
+			return false;
+	m->mode = preset->mode;
+	return true;
+}
+
+bool
+tsm_recmap_from_opts(struct tsm_recmap *m, const struct tsm_recopts *o,
+    struct tsm_jpath *path, bool *have_path)
+{
+	const struct tsm_preset *preset = NULL;
+	const char *p, *why;
+
+	*have_path = false;
+	if (o->preset != NULL) {
+		preset = tsm_preset_find(o->preset);
+		if (preset == NULL) {
+			tsm_usage_error("--preset: unknown format \"%s\"; "
+			    "known: %s", o->preset, tsm_preset_list());
+			return false;
+		}
+		if (!apply_preset(m, preset))
+			return false;
+	}
+	for (int i = 0; i < o->nmaps; i++)
+		if (!tsm_recmap_add_map(m, "--map", o->maps[i]))
+			return false;
+	for (int i = 0; i < o->nvmaps; i++)
+		if (!tsm_recmap_add_value_map(m, "--value-map", o->vmaps[i]))
+			return false;
+	if (o->mode != NULL)
+		m->mode = o->mode;
+	m->exchange = o->exchange;
+	m->topts.tz = o->tz;
+	m->topts.unit = o->unit;
+	p = o->path ? o->path : preset ? preset->path : NULL;
+	if (p != NULL) {
+		if (!tsm_jpath_parse(p, path, &why) || path->at_key) {
+			tsm_usage_error("--path \"%s\" %s", p,
+			    path->at_key ? "cannot be @key" : why);
+			return false;
+		}
+		*have_path = true;
+	}
+	return true;
+}
