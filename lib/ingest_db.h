@@ -15,6 +15,9 @@
  *
  * These functions run in the loader's worker threads: they never print.
  * What went wrong is kept in the result for the main thread to report.
+ * The main thread's own questions to the table before a batch goes to a
+ * worker, the probe and the native partitions, are at the end
+ * (ingest_probe.c).
  */
 #ifndef TSM_INGEST_DB_H
 #define TSM_INGEST_DB_H
