@@ -2,6 +2,7 @@
  * ingest_refresher.c: the aggregates brought up to date behind the load.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,9 @@ struct tsm_refresher {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	PGconn *conn;
-	PGcancel *cancel;
+	PGconn *conns[TSM_REFRESHER_MAXCONN];	/* [0] is the main one */
+	PGcancel *cancels[TSM_REFRESHER_MAXCONN];
+	int nconn;
 	char *kind;
 	bool native;
 	char *refresh_sql;	/* native: the logged ranges, merged, each
@@ -35,6 +37,8 @@ struct tsm_refresher {
 	bool busy;
 	bool closing;
 	bool failed;
+	bool cut;		/* the pass stopped between aggregates when
+				   the load ended: busy_lo..busy_hi not done */
 };
 
 /* Runs a statement with text parameters; true when it worked. */
@@ -56,6 +60,93 @@ exec_ok(PGconn *conn, const char *sql, int n, const char *const *params,
 	return false;
 }
 
+/* Whether the load has ended (the main thread waits in finish). */
+static bool
+closing(struct tsm_refresher *rf)
+{
+	bool c;
+
+	pthread_mutex_lock(&rf->mu);
+	c = rf->closing;
+	pthread_mutex_unlock(&rf->mu);
+	return c;
+}
+
+/*
+ * The refreshes of one pass on TimescaleDB, one aggregate on each
+ * connection at a time: each reads and writes on its own, and one after
+ * the other they would leave a core idle while the load waits on the
+ * other.  When the load ends during a pass, the aggregates not yet begun
+ * are left to the main thread's last refresh, which runs them side by
+ * side with what the load touched since; refreshing again there an
+ * aggregate this pass did costs next to nothing, since TimescaleDB
+ * materialises only what is invalidated or above its threshold.
+ */
+static bool
+refresh_windows(struct tsm_refresher *rf, PGresult *res)
+{
+	int n = PQntuples(res), next = 0, active = 0;
+	int busy[TSM_REFRESHER_MAXCONN];
+	struct pollfd pfd[TSM_REFRESHER_MAXCONN];
+	bool ok = true;
+
+	for (int c = 0; c < rf->nconn; c++)
+		busy[c] = -1;
+	for (;;) {
+		for (int c = 0; c < rf->nconn && ok && next < n &&
+		    !rf->cut; c++) {
+			const char *w[3] = { PQgetvalue(res, next, 0),
+			    PQgetvalue(res, next, 1),
+			    PQgetvalue(res, next, 2) };
+
+			if (busy[c] >= 0)
+				continue;
+			if (next > 0 && closing(rf)) {
+				rf->cut = true;
+				break;
+			}
+			if (PQsendQueryParams(rf->conns[c], rf->call_sql, 3,
+			    NULL, w, NULL, NULL, 0) != 1) {
+				ok = false;
+				break;
+			}
+			busy[c] = next++;
+			active++;
+		}
+		if (active == 0)
+			break;
+		for (int c = 0; c < rf->nconn; c++) {
+			pfd[c].fd = PQsocket(rf->conns[c]);
+			pfd[c].events = busy[c] >= 0 ? POLLIN : 0;
+			pfd[c].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)rf->nconn, -1) < 0 && errno != EINTR) {
+			ok = false;
+			break;
+		}
+		for (int c = 0; c < rf->nconn; c++) {
+			PGresult *r;
+			bool gone;
+
+			if (busy[c] < 0 || pfd[c].revents == 0)
+				continue;
+			gone = PQconsumeInput(rf->conns[c]) == 0;
+			if (!gone && PQisBusy(rf->conns[c]))
+				continue;
+			while ((r = PQgetResult(rf->conns[c])) != NULL) {
+				if (PQresultStatus(r) != PGRES_COMMAND_OK)
+					ok = false;
+				PQclear(r);
+			}
+			if (gone)
+				ok = false;
+			busy[c] = -1;
+			active--;
+		}
+	}
+	return ok;
+}
+
 /* One refresh of [lo, hi]; false when a statement failed. */
 static bool
 refresh(struct tsm_refresher *rf, int64_t lo, int64_t hi)
@@ -63,26 +154,30 @@ refresh(struct tsm_refresher *rf, int64_t lo, int64_t hi)
 	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ];
 	const char *p[3] = { rf->kind, slo, shi };
 	PGresult *res;
-	bool ok = true;
+	bool ok;
 
 	if (rf->native) {
-		res = tsm_aggs_native_exec(rf->conn, rf->refresh_sql,
+		res = tsm_aggs_native_exec(rf->conns[0], rf->refresh_sql,
 		    rf->plain_sql, rf->kind, &rf->plain);
 		PQclear(res);
 		return res == NULL;
 	}
 	tsm_format_time(lo, slo);
 	tsm_format_time(hi, shi);
-	if (!exec_ok(rf->conn, rf->windows_sql, 3, p, &res))
+	if (!exec_ok(rf->conns[0], rf->windows_sql, 3, p, &res))
 		return false;
-	for (int i = 0; i < PQntuples(res) && ok; i++) {
-		const char *w[3] = { PQgetvalue(res, i, 0),
-		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2) };
-
-		ok = exec_ok(rf->conn, rf->call_sql, 3, w, NULL);
-	}
+	ok = refresh_windows(rf, res);
 	PQclear(res);
 	return ok;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /* The time gap_ms from now, for pthread_cond_timedwait. */
@@ -110,6 +205,7 @@ refresher_main(void *arg)
 	while (!rf->closing && !rf->failed) {
 		struct timespec until;
 		int64_t lo, hi;
+		double t0;
 		bool ok;
 
 		if (rf->lo > rf->hi) {
@@ -122,14 +218,21 @@ refresher_main(void *arg)
 		rf->hi = INT64_MIN;
 		rf->busy = true;
 		pthread_mutex_unlock(&rf->mu);
+		t0 = now_ms();
 		ok = refresh(rf, lo, hi);
 		pthread_mutex_lock(&rf->mu);
 		rf->busy = false;
-		if (!ok) {
-			rf->failed = true;
+		if (!ok || rf->cut) {
+			rf->failed = !ok;
 			break;
 		}
-		/* Let rows gather: a refresh costs the same for more. */
+		/*
+		 * Let rows gather: a refresh costs the same for more.  After a
+		 * pass longer than the gap they have, and waiting would only
+		 * leave a core idle.
+		 */
+		if (now_ms() - t0 >= rf->gap_ms)
+			continue;
 		until = after_ms(rf->gap_ms);
 		while (!rf->closing && pthread_cond_timedwait(&rf->cv, &rf->mu,
 		    &until) != ETIMEDOUT)
@@ -144,10 +247,11 @@ refresher_free(struct tsm_refresher *rf)
 {
 	if (rf == NULL)
 		return;
-	if (rf->cancel != NULL)
-		PQfreeCancel(rf->cancel);
-	if (rf->conn != NULL)
-		PQfinish(rf->conn);
+	for (int c = 0; c < rf->nconn; c++) {
+		if (rf->cancels[c] != NULL)
+			PQfreeCancel(rf->cancels[c]);
+		PQfinish(rf->conns[c]);
+	}
 	free(rf->kind);
 	free(rf->refresh_sql);
 	free(rf->plain_sql);
@@ -159,25 +263,32 @@ refresher_free(struct tsm_refresher *rf)
 }
 
 struct tsm_refresher *
-tsm_refresher_start(PGconn *conn, const struct tsm_refresher_opts *o)
+tsm_refresher_start(PGconn *const *conns, int nconn,
+    const struct tsm_refresher_opts *o)
 {
 	struct tsm_refresher *rf = calloc(1, sizeof(*rf));
+	bool nomem = rf == NULL;
 
 	if (rf == NULL) {
-		PQfinish(conn);
+		for (int c = 0; c < nconn; c++)
+			PQfinish(conns[c]);
 		tsm_error("out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&rf->mu, NULL);
 	pthread_cond_init(&rf->cv, NULL);
-	rf->conn = conn;
+	for (int c = 0; c < nconn && c < TSM_REFRESHER_MAXCONN; c++) {
+		rf->conns[c] = conns[c];
+		rf->cancels[c] = PQgetCancel(conns[c]);
+		rf->nconn = c + 1;
+		nomem |= rf->cancels[c] == NULL;
+	}
 	rf->native = o->native;
 	rf->gap_ms = o->gap_ms;
 	rf->lo = INT64_MAX;
 	rf->hi = INT64_MIN;
 	rf->kind = strdup(o->kind);
-	rf->cancel = PQgetCancel(conn);
-	if (rf->kind == NULL || rf->cancel == NULL) {
+	if (rf->kind == NULL || nomem) {
 		tsm_error("out of memory");
 		goto fail;
 	}
@@ -232,7 +343,9 @@ tsm_refresher_finish(struct tsm_refresher *rf, bool abandon, int64_t *lo,
 	if (abandon && rf->busy) {
 		char err[256];
 
-		(void)PQcancel(rf->cancel, err, sizeof(err));
+		/* An idle connection's cancel does nothing. */
+		for (int c = 0; c < rf->nconn; c++)
+			(void)PQcancel(rf->cancels[c], err, sizeof(err));
 	}
 	pthread_cond_signal(&rf->cv);
 	pthread_mutex_unlock(&rf->mu);
@@ -240,7 +353,7 @@ tsm_refresher_finish(struct tsm_refresher *rf, bool abandon, int64_t *lo,
 	*lo = rf->lo;
 	*hi = rf->hi;
 	*failed = rf->failed;
-	if (rf->failed) {
+	if (rf->failed || rf->cut) {
 		/* What it was refreshing is not done either. */
 		if (rf->busy_lo < *lo)
 			*lo = rf->busy_lo;

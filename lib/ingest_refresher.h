@@ -5,14 +5,14 @@
  * in each batch's transaction it doubles the time of every commit (and
  * of every row's way to the table under --follow); done once after the
  * last commit it is a long wait at the end.  Instead a thread with its
- * own connection refreshes, while the load goes on, the ranges that
+ * own connections refreshes, while the load goes on, the ranges that
  * committed batches touched: on plain PostgreSQL the ranges that the
  * rows' triggers logged (refresh_invalidated, which clears them: until
  * then a reader knows those buckets of a rollup are not to be trusted),
  * on TimescaleDB the part of them that real-time aggregation does not
- * show (ingest_refresh_windows.sql).  What is left when the load ends
- * is refreshed by the main thread before it exits, so that a query
- * right after a load is never stale.
+ * show (ingest_refresh_windows.sql), two aggregates at a time.  What is
+ * left when the load ends is refreshed by the main thread before it
+ * exits, so that a query right after a load is never stale.
  *
  * The thread never prints: when a refresh fails it stops refreshing and
  * the main thread's last refresh, over all the load touched, says why.
@@ -35,11 +35,15 @@ struct tsm_refresher_opts {
 
 struct tsm_refresher;
 
+/* Connections a refresher refreshes on at most, side by side. */
+#define TSM_REFRESHER_MAXCONN 2
+
 /*
- * Starts the thread on conn, which it owns from then on (even when this
- * fails).  NULL after reporting.
+ * Starts the thread on conns[0..nconn), which it owns from then on (even
+ * when this fails).  On plain PostgreSQL it uses the first only: one
+ * statement refreshes all the rollups.  NULL after reporting.
  */
-struct tsm_refresher *tsm_refresher_start(PGconn *conn,
+struct tsm_refresher *tsm_refresher_start(PGconn *const *conns, int nconn,
     const struct tsm_refresher_opts *o);
 
 /* A batch that changed rows in [lo, hi] committed (main thread). */
