@@ -184,7 +184,7 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
     const char *kind, int64_t lo, int64_t hi)
 {
 	char slo[TSM_TIME_BUFSZ], shi[TSM_TIME_BUFSZ], err[256];
-	const char *params[3] = { kind, slo, shi };
+	const char *params[4] = { kind, slo, shi, NULL };
 	PGconn *conns[TSM_AGGS_MAXCONN];
 	int busy[TSM_AGGS_MAXCONN];
 	struct refresh *rf = NULL;
@@ -204,7 +204,7 @@ tsm_aggs_refresh_tsdb(PGconn *conn, const struct tsm_conn_opts *co,
 	}
 	tsm_format_time(lo, slo);
 	tsm_format_time(hi, shi);
-	res = tsm_query(conn, sql, 3, params);
+	res = tsm_query(conn, sql, 4, params);
 	free(sql);
 	if (res == NULL) {
 		free(call);

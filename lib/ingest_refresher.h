@@ -10,9 +10,11 @@
  * rows' triggers logged (refresh_invalidated, which clears them: until
  * then a reader knows those buckets of a rollup are not to be trusted),
  * on TimescaleDB the part of them that real-time aggregation does not
- * show (ingest_refresh_windows.sql), two aggregates at a time.  What is
- * left when the load ends is refreshed by the main thread before it
- * exits, so that a query right after a load is never stale.
+ * show (ingest_refresh_windows.sql), each continuous aggregate at its own
+ * pace on whichever connection is free, never past the earliest time of
+ * a batch being written (tsm_refresher_hold).  What is left when the
+ * load ends is refreshed by the main thread before it exits, so that a
+ * query right after a load is never stale.
  *
  * The thread never prints: when a refresh fails it stops refreshing and
  * the main thread's last refresh, over all the load touched, says why.
@@ -46,8 +48,25 @@ struct tsm_refresher;
 struct tsm_refresher *tsm_refresher_start(PGconn *const *conns, int nconn,
     const struct tsm_refresher_opts *o);
 
-/* A batch that changed rows in [lo, hi] committed (main thread). */
+/*
+ * A batch whose earliest time is tmin is about to be written (main
+ * thread).  A refresh moves TimescaleDB's invalidation threshold, and a
+ * transaction that read the old threshold just before it committed logs
+ * no invalidation for its rows, which the refresh may not see either: so
+ * no window is refreshed past the earliest time of a batch being written,
+ * and a batch that begins inside a window being refreshed (rows out of
+ * time order) waits for that refresh to end.  False when out of memory,
+ * after reporting.
+ */
+bool tsm_refresher_hold(struct tsm_refresher *rf, int64_t tmin);
+
+/*
+ * A batch that changed rows in [lo, hi] committed (main thread), then
+ * tsm_refresher_release with its tmin once it is done, whatever came of
+ * it.
+ */
 void tsm_refresher_touch(struct tsm_refresher *rf, int64_t lo, int64_t hi);
+void tsm_refresher_release(struct tsm_refresher *rf, int64_t tmin);
 
 /*
  * Stops the thread (cancelling its refresh when abandon is set) and

@@ -108,6 +108,8 @@ batch_done(void *arg, struct tsm_batch *b, const struct tsm_batch_result *res)
 			    TSM_EXIT_FAIL;
 		break;
 	}
+	if (r->refresher != NULL)
+		tsm_refresher_release(r->refresher, b->tmin);
 }
 
 /*
@@ -205,6 +207,9 @@ tsm_run_dispatch(struct run *r)
 		if (!tsm_run_control_retry(r))
 			goto fail;
 	tsm_hull_learn(r->hull, b);
+	if (r->refresher != NULL && !tsm_refresher_hold(r->refresher,
+	    b->tmin))
+		goto fail;
 	tsm_pool_submit(r->pool, b);
 	r->batch = NULL;
 	return tsm_run_take_batch(r, input);

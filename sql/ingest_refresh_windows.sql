@@ -10,10 +10,18 @@
 -- (and would vanish from the aggregate once the watermark passes them).
 -- The window is widened to whole buckets, which is what a refresh
 -- covers.
+--
+-- While a load goes on, $4 is the earliest time of a batch not yet
+-- committed, and a window ends before its bucket: a refresh moves
+-- TimescaleDB's invalidation threshold, and a transaction that read the
+-- old threshold just before committing logs no invalidation for its rows,
+-- which the refresh may not see either.  Whatever lies from hi on is left
+-- for a later refresh (hi <= lo: nothing now).  $4 is NULL once every
+-- batch has committed.
 SELECT format('%I.%I', c.user_view_schema, c.user_view_name) AS aggregate,
-    :"schema".bucket_floor(a.bucket, $2::timestamptz) AS lo,
-    least(:"schema".bucket_floor(a.bucket, $3::timestamptz),
-        :"schema".bucket_floor(a.bucket, w.cutoff)) + a.bucket AS hi
+    r.lo, r.hi,
+    (extract(epoch FROM r.lo) * 1000000)::bigint AS lo_us,
+    (extract(epoch FROM r.hi) * 1000000)::bigint AS hi_us
 FROM :"schema".aggregates a
 JOIN _timescaledb_catalog.continuous_agg c
     ON c.user_view_schema = :'schema' AND c.user_view_name = a.name
@@ -26,6 +34,11 @@ CROSS JOIN LATERAL (SELECT greatest(
         _timescaledb_functions.cagg_watermark(c.mat_hypertable_id)),
     now() - coalesce((j.config->>'start_offset')::interval, '0'))
     AS cutoff) w
+CROSS JOIN LATERAL (SELECT :"schema".bucket_floor(a.bucket, $2::timestamptz)
+        AS lo,
+    least(least(:"schema".bucket_floor(a.bucket, $3::timestamptz),
+        :"schema".bucket_floor(a.bucket, w.cutoff)) + a.bucket,
+        :"schema".bucket_floor(a.bucket, $4::timestamptz)) AS hi) r
 WHERE a.source = $1
     AND :"schema".bucket_floor(a.bucket, $2::timestamptz) <= w.cutoff
 ORDER BY a.bucket, a.name
