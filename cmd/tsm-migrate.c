@@ -58,7 +58,7 @@ help(void)
 	    "action=Продажа:sell\n");
 	printf("\nOptions for klines and table:\n");
 	printf("      --batch-size=ROWS    rows per transaction (default "
-	    "100000)\n");
+	    "20000)\n");
 	printf("      --create-views       keep each old table's name as a "
 	    "view (klines)\n");
 	printf("      --drop-source        drop each old table once its count "
@@ -504,7 +504,7 @@ main(int argc, char **argv)
 	tsm_conn_opts_init(&co);
 	memset(&a, 0, sizeof(a));
 	a.max_size = (uint64_t)64 * 1024 * 1024;
-	a.batch = 100000;
+	a.batch = 20000;
 	a.backup = true;
 	a.refresh = true;
 	a.header = true;

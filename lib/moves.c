@@ -3,6 +3,7 @@
  * move, moving it table by table, verifying, then the views, the drops
  * and the aggregates.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,8 @@ ranges_ok(struct range *rg, int n)
  * exits.  Without the second connection the ranges are refreshed at the
  * end, on the main one, as on TimescaleDB (whose refresh covers every
  * instrument of a range: tables over the same months would refresh the
- * same buckets again and again).
+ * same buckets again and again; only the last table's batches are
+ * refreshed as they commit, by last_refresher).
  */
 struct behind {
 	PGconn *conn;		/* NULL: not opened, or could not be */
@@ -218,6 +220,51 @@ behind_start(struct behind *b, PGconn *conn, const struct tsm_conn_opts *co,
 	}
 	b->busy = ok;
 	return ok;
+}
+
+/*
+ * TimescaleDB: a refresher behind the batches of the last table, for
+ * candles of timeframe tf.  A refresh there covers every instrument of a
+ * range, and no table after the last one writes into its ranges again,
+ * so its batches can be refreshed as they commit while it moves: the
+ * rows of the tables before it in those ranges are in by then.  NULL
+ * when the timeframe feeds no aggregate or no connection could be
+ * opened: the refresh at the end then does it all.
+ */
+static struct tsm_refresher *
+last_refresher(PGconn *conn, const struct tsm_conn_opts *co,
+    const struct tsm_server *srv, const char *tf)
+{
+	const char *p[2] = { "candles", tf };
+	struct tsm_refresher_opts ro = { 0 };
+	PGconn *c[TSM_REFRESHER_MAXCONN];
+	char *q = tsm_quote_ident(co->schema), sql[200], err[512];
+	PGresult *res;
+	int nc = 0;
+	bool feeds;
+
+	if (q == NULL)
+		return NULL;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
+	    "%s.aggregates_fed_by($1, $2)", q);
+	free(q);
+	if ((res = tsm_query(conn, sql, 2, p)) == NULL)
+		return NULL;
+	feeds = atol(PQgetvalue(res, 0, 0)) > 0;
+	PQclear(res);
+	while (feeds && nc < TSM_REFRESHER_MAXCONN &&
+	    (c[nc] = tsm_connect_extra(co, PQpass(conn), err,
+	    sizeof(err))) != NULL)
+		PQclear(PQexec(c[nc++], "SET jit = off"));
+	if (nc == 0)
+		return NULL;
+	ro.kind = "candles";
+	ro.native = false;
+	ro.schema = co->schema;
+	ro.ext = srv->tsdb_schema;
+	ro.version = srv->tsdb_installed;
+	ro.gap_ms = 200;
+	return tsm_refresher_start(c, nc, &ro);
 }
 
 /* klines --dry-run: the tables and what they would become. */
@@ -321,14 +368,29 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		struct tsm_move_result r;
 		int iid;
 		char what[200];
+		bool ok;
 
 		memset(&m, 0, sizeof(m));
 		memset(&r, 0, sizeof(r));
-		if (!tsm_instrument_id(conn, co->schema, t[i].exchange,
-		    t[i].symbol, true, &iid) ||
-		    !tsm_legacy_move(&t[i], iid, &m) ||
-		    !tsm_move_target(conn, co->schema, &m) ||
-		    !tsm_move_run(conn, &mo, &m, &r)) {
+		if (a->refresh && i == n - 1 &&
+		    st.backend != TSM_BACKEND_NATIVE)
+			mo.refresher = last_refresher(conn, co, &srv,
+			    t[i].tf.code);
+		ok = tsm_instrument_id(conn, co->schema, t[i].exchange,
+		    t[i].symbol, true, &iid) &&
+		    tsm_legacy_move(&t[i], iid, &m) &&
+		    tsm_move_target(conn, co->schema, &m) &&
+		    tsm_move_run(conn, &mo, &m, &r);
+		if (mo.refresher != NULL) {
+			int64_t lo, hi;
+			bool rf_failed;
+
+			/* What it left, and why, the refresh at the end does. */
+			tsm_refresher_finish(mo.refresher, tsm_interrupted,
+			    &lo, &hi, &rf_failed);
+			mo.refresher = NULL;
+		}
+		if (!ok) {
 			tsm_move_result_free(&r);
 			tsm_move_free(&m);
 			status = tsm_exit_status(conn);

@@ -2,6 +2,7 @@
  * tablemove.c: batched, resumable, verified moves of old tables.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,13 @@ struct mv {
 	char target[200];	/* "tsm".candles */
 	char iid[16];		/* the constant instrument id, as text */
 	bool native;
+	/*
+	 * With a refresher: the last time of the batch committed last, held
+	 * until the next batch is, so that no refresh reaches into the bucket
+	 * where the next one begins while there is none to hold.
+	 */
+	int64_t after;
+	bool after_held;
 };
 
 /* Runs sql in the open transaction with the zone of --tz, if any. */
@@ -305,6 +313,37 @@ end_run(struct mv *v, long run_id, bool ok)
 }
 
 /*
+ * The range of time of blocks [p[0], p[1]) of the source, in the open
+ * transaction; *any is false when they hold no row.
+ */
+static bool
+batch_times(struct mv *v, const char **p, int64_t *tmin, int64_t *tmax,
+    bool *any)
+{
+	struct tsm_buf sql = TSM_BUF_INIT;
+	PGresult *res;
+	bool ok;
+
+	tsm_buf_printf(&sql, "SELECT (pg_catalog.date_part('epoch', min(t)) * "
+	    "1e6)::bigint, (pg_catalog.date_part('epoch', max(t)) * 1e6)::"
+	    "bigint FROM (SELECT %s AS t FROM %s AS s WHERE s.ctid >= "
+	    "$1::tid AND s.ctid < $2::tid) AS x",
+	    v->m->cols[v->m->time_col].expr, v->m->source);
+	ok = tsm_buf_ok(&sql) && (res = tsm_query(v->conn, sql.data, 2,
+	    p)) != NULL;
+	tsm_buf_free(&sql);
+	if (!ok)
+		return false;
+	*any = !PQgetisnull(res, 0, 0);
+	if (*any) {
+		*tmin = atoll(PQgetvalue(res, 0, 0));
+		*tmax = atoll(PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return true;
+}
+
+/*
  * One batch: blocks [lo, hi) moved and the block recorded; on plain
  * PostgreSQL the transaction is noted in r->xids when it wrote rows, for
  * the refresh at the end.
@@ -319,7 +358,8 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 	const char *p[5];
 	PGresult *res;
 	long long n = 0;
-	bool ok = false;
+	int64_t tmin = 0, tmax = 0;
+	bool ok = false, held = false;
 	int np;
 
 	snprintf(tlo, sizeof(tlo), "(%lld,0)", lo);
@@ -335,6 +375,18 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 	if (!tsm_buf_ok(&sql) || !tsm_command(v->conn, "BEGIN", 0, NULL) ||
 	    !set_zone(v))
 		goto out;
+	if (v->o->refresher != NULL) {
+		if (!batch_times(v, p, &tmin, &tmax, &held))
+			goto out;
+		if (held && !tsm_refresher_hold(v->o->refresher, tmin)) {
+			held = false;
+			goto out;
+		}
+		if (held && v->after_held) {
+			tsm_refresher_release(v->o->refresher, v->after);
+			v->after_held = false;
+		}
+	}
 	res = tsm_query(v->conn, sql.data, np, p);
 	if (res == NULL) {
 		if (!tsm_interrupted)
@@ -358,12 +410,21 @@ batch(struct mv *v, long long lo, long long hi, long run_id,
 	    !tsm_command(v->conn, "COMMIT", 0, NULL))
 		goto out;
 	r->inserted += n;
+	if (held && n > 0)
+		tsm_refresher_touch(v->o->refresher, tmin, tmax);
+	if (held && !v->after_held && tsm_refresher_hold(v->o->refresher,
+	    tmax)) {
+		v->after = tmax;
+		v->after_held = true;
+	}
 	if (xid[0] != '\0')
 		tsm_buf_printf(&r->xids, "%s%s", r->xids.len ? "," : "", xid);
 	ok = true;
 out:
 	if (!ok)
 		rollback(v->conn);
+	if (held)
+		tsm_refresher_release(v->o->refresher, tmin);
 	tsm_buf_free(&sql);
 	tsm_buf_free(&names);
 	tsm_buf_free(&exprs);
@@ -552,6 +613,8 @@ out:
 	if (locked && PQstatus(conn) == CONNECTION_OK)
 		PQclear(PQexec(conn, "SELECT "
 		    "pg_catalog.pg_advisory_unlock_all()"));
+	if (v.after_held)
+		tsm_refresher_release(o->refresher, v.after);
 	free(v.schema_q);
 	return ok;
 }

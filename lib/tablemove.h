@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <libpq-fe.h>
 
+#include "ingest_refresher.h"
 #include "schema.h"
 #include "strbuf.h"
 
@@ -55,6 +56,12 @@ struct tsm_move_opts {
 	bool refresh;			/* the aggregates, as rows move */
 	const struct tsm_schema_state *st;
 	const char *tsdb_schema;	/* TimescaleDB's schema, or "" */
+	/*
+	 * TimescaleDB: refreshes the continuous aggregates behind the
+	 * batches (each is held, touched and released as tsm-ingest's are),
+	 * or NULL.
+	 */
+	struct tsm_refresher *refresher;
 };
 
 struct tsm_move_result {

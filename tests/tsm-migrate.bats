@@ -934,7 +934,9 @@ drop_reader() {
 	init_db
 	legacy_layout
 	# A second 1m table over the same days: on plain PostgreSQL the first
-	# one's rollups are refreshed on another connection meanwhile.
+	# one's rollups are refreshed on another connection meanwhile; on
+	# TimescaleDB the batches of the second, the last, are refreshed as
+	# they commit (the first one's rows of those days are in by then).
 	q -c "CREATE TABLE public.binance_ethusdt_kline_1m AS SELECT * FROM public.binance_btcusdt_kline_1m" \
 	    -c "UPDATE public.binance_ethusdt_kline_1m SET open = open / 20, high = high / 20, low = low / 20, close = close / 20"
 	# Another writer's 1m candle in the same days, not refreshed yet.
