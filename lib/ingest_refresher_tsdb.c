@@ -238,8 +238,8 @@ tsm_refresher_tsdb_main(struct tsm_refresher *rf)
 
 			if (owner[c] >= 0)
 				continue;
-			while (!sent && (i = next_agg(rf, tsm_refresher_now_ms(),
-			    &wait_ms)) >= 0) {
+			while (!sent && (i = next_agg(rf,
+			    tsm_refresher_now_ms(), &wait_ms)) >= 0) {
 				if (!send_refresh(rf, i, c, &sent)) {
 					rf->failed = true;
 					break;
@@ -257,8 +257,8 @@ tsm_refresher_tsdb_main(struct tsm_refresher *rf)
 			if (wait_ms < 0) {
 				pthread_cond_wait(&rf->cv, &rf->mu);
 			} else {
-				struct timespec until = tsm_refresher_after_ms((int)wait_ms +
-				    1);
+				struct timespec until =
+				    tsm_refresher_after_ms((int)wait_ms + 1);
 
 				(void)pthread_cond_timedwait(&rf->cv, &rf->mu,
 				    &until);

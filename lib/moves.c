@@ -14,6 +14,7 @@
 #include "legacy.h"
 #include "log.h"
 #include "moves.h"
+#include "moves_int.h"
 #include "schema.h"
 #include "tablemap.h"
 #include "tablemove.h"
@@ -63,208 +64,6 @@ report_move(const struct tsm_move *m, const struct tsm_move_result *r,
 	    "is there", m->label, r->source_rows, r->inserted,
 	    r->resumed ? " (resumed)" : "", what);
 	return true;
-}
-
-/* --no-refresh: says what the aggregates do not show yet, and how. */
-static void
-note_no_refresh(const struct tsm_schema_state *st, const char *schema,
-    const char *kind, const char *lo, const char *hi)
-{
-	if (lo[0] == '\0')
-		return;
-	tsm_info("the aggregates of %s do not show the rows from %s to %s "
-	    "yet (--no-refresh)", kind, lo, hi);
-	if (st->backend == TSM_BACKEND_NATIVE)
-		tsm_hint("the ranges are logged in %s.invalidations: SELECT "
-		    "%s.refresh_invalidated('%s') brings the rollups up to "
-		    "date", schema, schema, kind);
-	else
-		tsm_hint("CALL refresh_continuous_aggregate() on each "
-		    "continuous aggregate of %s over that range", kind);
-}
-
-/*
- * A range of time moved for one candle interval, for the aggregates: the
- * instruments moved ("{3,4}" once closed) and the transactions that wrote
- * ("{812,813}").
- */
-struct range {
-	char tf[16];
-	char lo[40], hi[40];
-	struct tsm_buf iids, xids;
-};
-
-static void
-widen(struct range *rg, int *n, const char *tf, int iid,
-    const struct tsm_move_result *r)
-{
-	int i;
-
-	if (r->lo[0] == '\0')
-		return;
-	for (i = 0; i < *n && strcmp(rg[i].tf, tf) != 0; i++)
-		;
-	if (i == *n) {
-		snprintf(rg[i].tf, sizeof(rg[i].tf), "%s", tf);
-		snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", r->lo);
-		snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", r->hi);
-		(*n)++;
-	} else {
-		/* The server writes UTC times alike: text order is time order. */
-		if (strcmp(r->lo, rg[i].lo) < 0)
-			snprintf(rg[i].lo, sizeof(rg[i].lo), "%s", r->lo);
-		if (strcmp(r->hi, rg[i].hi) > 0)
-			snprintf(rg[i].hi, sizeof(rg[i].hi), "%s", r->hi);
-	}
-	tsm_buf_printf(&rg[i].iids, "%s%d", rg[i].iids.len ? "," : "{", iid);
-	if (r->xids.len > 0)
-		tsm_buf_printf(&rg[i].xids, "%s%s", rg[i].xids.len ? "," : "{",
-		    r->xids.data);
-}
-
-static bool
-ranges_ok(struct range *rg, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!tsm_buf_ok(&rg[i].iids) || !tsm_buf_ok(&rg[i].xids)) {
-			tsm_error("out of memory");
-			return false;
-		}
-	return true;
-}
-
-/*
- * Plain PostgreSQL: the rollups over the rows of each table, refreshed on
- * a second connection while the next table moves (the refresh reads only
- * committed rows, of that table's instrument); the main connection waits
- * for one refresh before it starts the next, and for the last before it
- * exits.  Without the second connection the ranges are refreshed at the
- * end, on the main one, as on TimescaleDB (whose refresh covers every
- * instrument of a range: tables over the same months would refresh the
- * same buckets again and again; only the last table's batches are
- * refreshed as they commit, by last_refresher).
- */
-struct behind {
-	PGconn *conn;		/* NULL: not opened, or could not be */
-	bool tried;		/* the connection was tried */
-	bool busy;		/* a refresh is running */
-	char where[200];	/* what it refreshes, for its error */
-};
-
-/* Waits for the running refresh, if any; false when it failed. */
-static bool
-behind_wait(struct behind *b)
-{
-	bool ok;
-
-	if (!b->busy)
-		return true;
-	b->busy = false;
-	ok = tsm_move_refresh_wait(b->conn, b->where);
-	if (!ok && PQstatus(b->conn) == CONNECTION_BAD) {
-		PQfinish(b->conn);
-		b->conn = NULL;
-	}
-	return ok;
-}
-
-/*
- * The second connection, opened the first time it is asked for; NULL when
- * it cannot be (the work is then done on the first).
- */
-static PGconn *
-behind_conn(struct behind *b, PGconn *conn, const struct tsm_conn_opts *co)
-{
-	if (!b->tried) {
-		char err[512];
-
-		b->tried = true;
-		b->conn = tsm_connect_extra(co, PQpass(conn), err, sizeof(err));
-		if (b->conn != NULL)
-			PQclear(PQexec(b->conn, "SET jit = off"));
-	}
-	return b->conn;
-}
-
-/*
- * Starts the refresh of the rows of table t (moved as r) behind the next
- * move.  False when it cannot run there (the caller refreshes at the end);
- * *failed set when the refresh before it failed.
- */
-static bool
-behind_start(struct behind *b, PGconn *conn, const struct tsm_conn_opts *co,
-    const struct tsm_move_opts *mo, const struct tsm_legacy_table *t,
-    int iid, const struct tsm_move_result *r, bool *failed)
-{
-	struct tsm_buf xids = TSM_BUF_INIT;
-	char iids[24];
-	bool ok;
-
-	if (!behind_wait(b))
-		*failed = true;
-	if (behind_conn(b, conn, co) == NULL || r->lo[0] == '\0')
-		return b->conn != NULL;
-	snprintf(iids, sizeof(iids), "{%d}", iid);
-	if (r->xids.len > 0)
-		tsm_buf_printf(&xids, "{%s}", r->xids.data);
-	snprintf(b->where, sizeof(b->where), "while refreshing the "
-	    "aggregates over the rows of %s.%s", t->schema, t->name);
-	ok = tsm_buf_ok(&xids) && tsm_move_refresh_send(b->conn, mo,
-	    "candles", t->tf.code, r->lo, r->hi, iids, xids.len > 0 ?
-	    xids.data : NULL);
-	tsm_buf_free(&xids);
-	if (!ok) {
-		/* A connection that broke: the rest is refreshed at the end. */
-		PQfinish(b->conn);
-		b->conn = NULL;
-	}
-	b->busy = ok;
-	return ok;
-}
-
-/*
- * TimescaleDB: a refresher behind the batches of the last table, for
- * candles of timeframe tf.  A refresh there covers every instrument of a
- * range, and no table after the last one writes into its ranges again,
- * so its batches can be refreshed as they commit while it moves: the
- * rows of the tables before it in those ranges are in by then.  NULL
- * when the timeframe feeds no aggregate or no connection could be
- * opened: the refresh at the end then does it all.
- */
-static struct tsm_refresher *
-last_refresher(PGconn *conn, const struct tsm_conn_opts *co,
-    const struct tsm_server *srv, const char *tf)
-{
-	const char *p[2] = { "candles", tf };
-	struct tsm_refresher_opts ro = { 0 };
-	PGconn *c[TSM_REFRESHER_MAXCONN];
-	char *q = tsm_quote_ident(co->schema), sql[200], err[512];
-	PGresult *res;
-	int nc = 0;
-	bool feeds;
-
-	if (q == NULL)
-		return NULL;
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM "
-	    "%s.aggregates_fed_by($1, $2)", q);
-	free(q);
-	if ((res = tsm_query(conn, sql, 2, p)) == NULL)
-		return NULL;
-	feeds = atol(PQgetvalue(res, 0, 0)) > 0;
-	PQclear(res);
-	while (feeds && nc < TSM_REFRESHER_MAXCONN &&
-	    (c[nc] = tsm_connect_extra(co, PQpass(conn), err,
-	    sizeof(err))) != NULL)
-		PQclear(PQexec(c[nc++], "SET jit = off"));
-	if (nc == 0)
-		return NULL;
-	ro.kind = "candles";
-	ro.native = false;
-	ro.schema = co->schema;
-	ro.ext = srv->tsdb_schema;
-	ro.version = srv->tsdb_installed;
-	ro.gap_ms = 200;
-	return tsm_refresher_start(c, nc, &ro);
 }
 
 /* klines --dry-run: the tables and what they would become. */
@@ -320,8 +119,8 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 	struct tsm_server srv;
 	struct tsm_legacy_table *t = NULL;
 	struct tsm_move_opts mo;
-	struct range *ranges = NULL;
-	struct behind bh;
+	struct tsm_moves_range *ranges = NULL;
+	struct tsm_behind bh;
 	bool bh_failed = false;
 	int n = 0, nranges = 0, status = TSM_EXIT_OK, failed = 0;
 	const char *schema = a->source_schema ? a->source_schema : "public";
@@ -374,7 +173,7 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		memset(&r, 0, sizeof(r));
 		if (a->refresh && i == n - 1 &&
 		    st.backend != TSM_BACKEND_NATIVE)
-			mo.refresher = last_refresher(conn, co, &srv,
+			mo.refresher = tsm_moves_last_refresher(conn, co, &srv,
 			    t[i].tf.code);
 		ok = tsm_instrument_id(conn, co->schema, t[i].exchange,
 		    t[i].symbol, true, &iid) &&
@@ -385,7 +184,7 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			int64_t lo, hi;
 			bool rf_failed;
 
-			/* What it left, and why, the refresh at the end does. */
+			/* What it left, the refresh at the end does. */
 			tsm_refresher_finish(mo.refresher, tsm_interrupted,
 			    &lo, &hi, &rf_failed);
 			mo.refresher = NULL;
@@ -402,11 +201,13 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		snprintf(what, sizeof(what), "%s.candles (%s %s %s)",
 		    co->schema, t[i].exchange, t[i].symbol, t[i].tf.code);
 		if (!a->refresh || st.backend != TSM_BACKEND_NATIVE ||
-		    !behind_start(&bh, conn, co, &mo, &t[i], iid, &r,
+		    !tsm_behind_start(&bh, conn, co, &mo, &t[i], iid, &r,
 		    &bh_failed))
-			widen(ranges, &nranges, t[i].tf.code, iid, &r);
+			tsm_moves_widen(ranges, &nranges, t[i].tf.code, iid,
+			    &r);
 		tsm_move_result_free(&r);
-		if (!ranges_ok(ranges, nranges) || !report_move(&m, &r, what)) {
+		if (!tsm_moves_ranges_ok(ranges, nranges) ||
+		    !report_move(&m, &r, what)) {
 			tsm_move_free(&m);
 			status = TSM_EXIT_FAIL;
 			failed++;
@@ -434,7 +235,7 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			    a->create_views ? "_legacy" : "");
 		}
 	}
-	if (!behind_wait(&bh))
+	if (!tsm_behind_wait(&bh))
 		bh_failed = true;
 	if (bh_failed)
 		status = tsm_exit_status(conn);
@@ -449,15 +250,16 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			status = TSM_EXIT_FAIL;
 			break;
 		}
-		if (!tsm_move_refresh_caggs(conn, behind_conn(&bh, conn, co),
+		if (!tsm_move_refresh_caggs(conn,
+		    tsm_behind_conn(&bh, conn, co),
 		    &mo, "candles", ranges[i].tf,
 		    ranges[i].lo, ranges[i].hi, ranges[i].iids.data,
 		    ranges[i].xids.len > 0 ? ranges[i].xids.data : NULL))
 			status = tsm_exit_status(conn);
 	}
 	for (int i = 0; !a->refresh && i < nranges; i++)
-		note_no_refresh(&st, co->schema, "candles", ranges[i].lo,
-		    ranges[i].hi);
+		tsm_moves_note_no_refresh(&st, co->schema, "candles",
+		    ranges[i].lo, ranges[i].hi);
 	if (tsm_interrupted)
 		status = TSM_EXIT_INTERRUPTED;
 	else if (failed > 0)
@@ -485,7 +287,7 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 	struct tsm_move m;
 	struct tsm_move_opts mo;
 	struct tsm_move_result r;
-	struct behind bh;
+	struct tsm_behind bh;
 	char what[200];
 	int status = TSM_EXIT_OK;
 	PGconn *conn;
@@ -560,7 +362,7 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 		goto out;
 	}
 	if (!a->refresh)
-		note_no_refresh(&st, co->schema, m.kind, r.lo, r.hi);
+		tsm_moves_note_no_refresh(&st, co->schema, m.kind, r.lo, r.hi);
 	else {
 		struct tsm_buf xids = TSM_BUF_INIT;
 		char iids[32];
@@ -571,7 +373,7 @@ tsm_migrate_table(const struct tsm_conn_opts *co,
 			tsm_buf_printf(&xids, "{%s}", r.xids.data);
 		ok = tsm_buf_ok(&xids) && tsm_move_refresh_caggs(conn,
 		    st.backend == TSM_BACKEND_NATIVE ? NULL :
-		    behind_conn(&bh, conn, co), &mo,
+		    tsm_behind_conn(&bh, conn, co), &mo,
 		    m.kind, m.timeframe[0] ? m.timeframe : NULL, r.lo, r.hi,
 		    m.instrument_id > 0 ? iids : NULL, xids.len > 0 ?
 		    xids.data : NULL);
