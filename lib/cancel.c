@@ -11,19 +11,22 @@
 
 volatile sig_atomic_t tsm_interrupted = 0;
 
-/* The handler reads this pointer; it is swapped with signals blocked. */
+/* The handler reads these pointers; they are swapped with signals blocked. */
 static PGcancel *volatile cancel_handle = NULL;
+static PGcancel *volatile cancel_also = NULL;
 
 static void
 on_signal(int signo)
 {
 	char errbuf[256];
-	PGcancel *c = cancel_handle;
+	PGcancel *c = cancel_handle, *c2 = cancel_also;
 
 	(void)signo;
 	tsm_interrupted = 1;
 	if (c != NULL)
 		(void)PQcancel(c, errbuf, sizeof(errbuf));
+	if (c2 != NULL)
+		(void)PQcancel(c2, errbuf, sizeof(errbuf));
 }
 
 /*
@@ -45,9 +48,9 @@ tsm_cancel_init(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Makes conn the connection whose statement a signal cancels. */
-void
-tsm_cancel_register(PGconn *conn)
+/* Points *h at conn's cancel handle, with the signals blocked. */
+static void
+swap_handle(PGcancel *volatile *h, PGconn *conn)
 {
 	sigset_t block, old;
 	PGcancel *prev;
@@ -56,11 +59,24 @@ tsm_cancel_register(PGconn *conn)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	prev = cancel_handle;
-	cancel_handle = conn ? PQgetCancel(conn) : NULL;
+	prev = *h;
+	*h = conn ? PQgetCancel(conn) : NULL;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (prev != NULL)
 		PQfreeCancel(prev);
+}
+
+/* Makes conn the connection whose statement a signal cancels. */
+void
+tsm_cancel_register(PGconn *conn)
+{
+	swap_handle(&cancel_handle, conn);
+}
+
+void
+tsm_cancel_register_also(PGconn *conn)
+{
+	swap_handle(&cancel_also, conn);
 }
 
 void

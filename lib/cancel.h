@@ -18,6 +18,12 @@ void tsm_cancel_init(void);
 void tsm_cancel_register(PGconn *conn);	/* NULL to forget */
 
 /*
+ * A second connection whose statement a signal cancels too, while work
+ * runs on two at once (NULL to forget).
+ */
+void tsm_cancel_register_also(PGconn *conn);
+
+/*
  * A write to f failed with errno e.  When f is stdout and its reader has
  * gone (EPIPE: `tsm-query ... | head`), that is no error: the tool ends
  * at once, silently, killed by SIGPIPE as cat would be (status 141 in the

@@ -3,6 +3,7 @@
  * move, moving it table by table, verifying, then the views, the drops
  * and the aggregates.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,145 @@ print_klines_plan(PGconn *conn, const struct tsm_moves_opts *a,
 	return ok;
 }
 
+/* One table of a klines move, and how its move went. */
+struct one {
+	const struct tsm_legacy_table *t;
+	struct tsm_move m;
+	struct tsm_move_result r;
+	int iid;
+	bool ready;		/* instrument, mapping and target found */
+	bool ok;		/* moved and verified as far as it went */
+	PGconn *conn;		/* the connection it moved on */
+	const struct tsm_move_opts *mo;
+};
+
+/* What each table's end updates in a klines run. */
+struct run {
+	PGconn *conn;
+	const struct tsm_conn_opts *co;
+	const struct tsm_moves_opts *a;
+	const struct tsm_schema_state *st;
+	const struct tsm_move_opts *mo;
+	struct tsm_behind *bh;
+	bool bh_failed;
+	struct tsm_moves_range *ranges;
+	int nranges, status, failed;
+};
+
+/* Finds x's instrument, mapping and target, on conn. */
+static bool
+prepare(struct run *k, struct one *x)
+{
+	x->ready = tsm_instrument_id(k->conn, k->co->schema, x->t->exchange,
+	    x->t->symbol, true, &x->iid) &&
+	    tsm_legacy_move(x->t, x->iid, &x->m) &&
+	    tsm_move_target(k->conn, k->co->schema, &x->m);
+	return x->ready;
+}
+
+static void *
+move_thread(void *arg)
+{
+	struct one *x = arg;
+
+	x->ok = tsm_move_run(x->conn, x->mo, &x->m, &x->r);
+	return NULL;
+}
+
+/*
+ * After x's move: its report, its range for the aggregates, its view and
+ * its drop.  False when the run must stop (a connection lost, a signal).
+ */
+static bool
+table_done(struct run *k, struct one *x)
+{
+	const struct tsm_legacy_table *t = x->t;
+	char what[200];
+
+	if (!x->ok) {
+		tsm_move_result_free(&x->r);
+		tsm_move_free(&x->m);
+		k->status = tsm_exit_status(x->conn);
+		k->failed++;
+		return PQstatus(x->conn) == CONNECTION_OK && !tsm_interrupted;
+	}
+	snprintf(what, sizeof(what), "%s.candles (%s %s %s)",
+	    k->co->schema, t->exchange, t->symbol, t->tf.code);
+	if (!k->a->refresh || k->st->backend != TSM_BACKEND_NATIVE ||
+	    !tsm_behind_start(k->bh, k->conn, k->co, k->mo, t, x->iid, &x->r,
+	    &k->bh_failed))
+		tsm_moves_widen(k->ranges, &k->nranges, t->tf.code, x->iid,
+		    &x->r);
+	tsm_move_result_free(&x->r);
+	if (!tsm_moves_ranges_ok(k->ranges, k->nranges) ||
+	    !report_move(&x->m, &x->r, what)) {
+		tsm_move_free(&x->m);
+		k->status = TSM_EXIT_FAIL;
+		k->failed++;
+		return true;
+	}
+	tsm_move_free(&x->m);
+	if (k->a->create_views) {
+		if (!tsm_legacy_create_view(k->conn, k->co->schema, t,
+		    x->iid)) {
+			k->status = tsm_exit_status(k->conn);
+			k->failed++;
+			return true;
+		}
+		tsm_info("%s.%s is now a view over %s.candles; the old table "
+		    "is %s.%s_legacy", t->schema, t->name, k->co->schema,
+		    t->schema, t->name);
+	}
+	if (k->a->drop_source) {
+		if (!tsm_legacy_drop(k->conn, t, k->a->create_views)) {
+			k->status = tsm_exit_status(k->conn);
+			k->failed++;
+			return true;
+		}
+		tsm_info("%s.%s%s dropped", t->schema, t->name,
+		    k->a->create_views ? "_legacy" : "");
+	}
+	return true;
+}
+
+/*
+ * Moves x[0..nx) (one or two tables), prepared; two side by side, the
+ * second on the side connection without a progress line.
+ */
+static void
+move_tables(struct run *k, struct one *x, int nx, PGconn *side)
+{
+	struct tsm_move_opts quiet = *k->mo;
+	pthread_t th;
+	bool threaded = false;
+
+	quiet.progress = false;
+	for (int j = 0; j < nx; j++) {
+		x[j].conn = k->conn;
+		x[j].mo = k->mo;
+	}
+	if (nx == 2 && x[0].ready && x[1].ready) {
+		x[1].conn = side;
+		x[1].mo = &quiet;
+		tsm_cancel_register_also(side);
+		threaded = pthread_create(&th, NULL, move_thread, &x[1]) == 0;
+		if (!threaded) {
+			tsm_cancel_register_also(NULL);
+			x[1].conn = k->conn;
+			x[1].mo = k->mo;
+		}
+	}
+	for (int j = 0; j < nx; j++) {
+		if (j == 1 && threaded) {
+			pthread_join(th, NULL);
+			tsm_cancel_register_also(NULL);
+		} else if (x[j].ready && !tsm_interrupted) {
+			x[j].ok = tsm_move_run(k->conn, k->mo, &x[j].m,
+			    &x[j].r);
+		}
+	}
+}
+
 int
 tsm_migrate_klines(const struct tsm_conn_opts *co,
     const struct tsm_moves_opts *a)
@@ -119,40 +259,41 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 	struct tsm_server srv;
 	struct tsm_legacy_table *t = NULL;
 	struct tsm_move_opts mo;
-	struct tsm_moves_range *ranges = NULL;
 	struct tsm_behind bh;
-	bool bh_failed = false;
-	int n = 0, nranges = 0, status = TSM_EXIT_OK, failed = 0;
+	struct run k;
+	int n = 0;
 	const char *schema = a->source_schema ? a->source_schema : "public";
 	const char *pattern = a->tables ? a->tables : "%\\_kline\\_%";
 	PGconn *conn;
 
 	memset(&bh, 0, sizeof(bh));
+	memset(&k, 0, sizeof(k));
+	k.status = TSM_EXIT_OK;
 	tsm_cancel_init();
-	conn = connect_move(co, &st, &srv, &status);
+	conn = connect_move(co, &st, &srv, &k.status);
 	if (conn == NULL)
-		return status;
+		return k.status;
 	if (!tsm_legacy_find(conn, schema, pattern, &t, &n)) {
-		status = tsm_exit_status(conn);
+		k.status = tsm_exit_status(conn);
 		goto out;
 	}
 	for (int i = 0; a->create_views && i < n; i++)
 		if (!tsm_legacy_view_possible(conn, &t[i])) {
-			status = tsm_exit_status(conn);
+			k.status = tsm_exit_status(conn);
 			goto out;
 		}
 	if (a->dry_run) {
 		if (!print_klines_plan(conn, a, t, n))
-			status = tsm_exit_status(conn);
+			k.status = tsm_exit_status(conn);
 		else
 			tsm_info("dry run: %d table%s would be moved; "
 			    "nothing was changed", n, n == 1 ? "" : "s");
 		goto out;
 	}
-	ranges = calloc((size_t)n, sizeof(*ranges));
-	if (ranges == NULL) {
+	k.ranges = calloc((size_t)n, sizeof(*k.ranges));
+	if (k.ranges == NULL) {
 		tsm_error("out of memory");
-		status = TSM_EXIT_FAIL;
+		k.status = TSM_EXIT_FAIL;
 		goto out;
 	}
 	memset(&mo, 0, sizeof(mo));
@@ -162,24 +303,39 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 	mo.refresh = a->refresh;
 	mo.st = &st;
 	mo.tsdb_schema = srv.tsdb_schema;
-	for (int i = 0; i < n && !tsm_interrupted; i++) {
-		struct tsm_move m;
-		struct tsm_move_result r;
-		int iid;
-		char what[200];
-		bool ok;
+	k.conn = conn;
+	k.co = co;
+	k.a = a;
+	k.st = &st;
+	k.mo = &mo;
+	k.bh = &bh;
+	/*
+	 * On TimescaleDB two tables move side by side, on the second
+	 * connection, except the last when the aggregates are refreshed
+	 * behind its batches: a table alone keeps one core busy.  On plain
+	 * PostgreSQL that connection refreshes behind the next move.
+	 */
+	for (int i = 0, nx; i < n && !tsm_interrupted; i += nx) {
+		struct one x[2];
+		PGconn *side = NULL;
+		bool go_on = true;
 
-		memset(&m, 0, sizeof(m));
-		memset(&r, 0, sizeof(r));
+		nx = 1;
+		if (st.backend != TSM_BACKEND_NATIVE &&
+		    i + 1 < n - (a->refresh ? 1 : 0) &&
+		    (side = tsm_behind_conn(&bh, conn, co)) != NULL)
+			nx = 2;
+		memset(x, 0, sizeof(x));
+		for (int j = 0; j < nx; j++) {
+			x[j].t = &t[i + j];
+			x[j].conn = conn;
+			(void)prepare(&k, &x[j]);
+		}
 		if (a->refresh && i == n - 1 &&
 		    st.backend != TSM_BACKEND_NATIVE)
 			mo.refresher = tsm_moves_last_refresher(conn, co, &srv,
 			    t[i].tf.code);
-		ok = tsm_instrument_id(conn, co->schema, t[i].exchange,
-		    t[i].symbol, true, &iid) &&
-		    tsm_legacy_move(&t[i], iid, &m) &&
-		    tsm_move_target(conn, co->schema, &m) &&
-		    tsm_move_run(conn, &mo, &m, &r);
+		move_tables(&k, x, nx, side);
 		if (mo.refresher != NULL) {
 			int64_t lo, hi;
 			bool rf_failed;
@@ -189,92 +345,60 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 			    &lo, &hi, &rf_failed);
 			mo.refresher = NULL;
 		}
-		if (!ok) {
-			tsm_move_result_free(&r);
-			tsm_move_free(&m);
-			status = tsm_exit_status(conn);
-			failed++;
-			if (PQstatus(conn) != CONNECTION_OK || tsm_interrupted)
-				break;
-			continue;
-		}
-		snprintf(what, sizeof(what), "%s.candles (%s %s %s)",
-		    co->schema, t[i].exchange, t[i].symbol, t[i].tf.code);
-		if (!a->refresh || st.backend != TSM_BACKEND_NATIVE ||
-		    !tsm_behind_start(&bh, conn, co, &mo, &t[i], iid, &r,
-		    &bh_failed))
-			tsm_moves_widen(ranges, &nranges, t[i].tf.code, iid,
-			    &r);
-		tsm_move_result_free(&r);
-		if (!tsm_moves_ranges_ok(ranges, nranges) ||
-		    !report_move(&m, &r, what)) {
-			tsm_move_free(&m);
-			status = TSM_EXIT_FAIL;
-			failed++;
-			continue;
-		}
-		tsm_move_free(&m);
-		if (a->create_views) {
-			if (!tsm_legacy_create_view(conn, co->schema, &t[i],
-			    iid)) {
-				status = tsm_exit_status(conn);
-				failed++;
-				continue;
+		for (int j = 0; j < nx; j++) {
+			if (!x[j].ready) {
+				tsm_move_free(&x[j].m);
+				k.status = tsm_exit_status(conn);
+				k.failed++;
+				go_on = go_on && PQstatus(conn) ==
+				    CONNECTION_OK && !tsm_interrupted;
+			} else if (!table_done(&k, &x[j])) {
+				go_on = false;
 			}
-			tsm_info("%s.%s is now a view over %s.candles; the old "
-			    "table is %s.%s_legacy", t[i].schema, t[i].name,
-			    co->schema, t[i].schema, t[i].name);
 		}
-		if (a->drop_source) {
-			if (!tsm_legacy_drop(conn, &t[i], a->create_views)) {
-				status = tsm_exit_status(conn);
-				failed++;
-				continue;
-			}
-			tsm_info("%s.%s%s dropped", t[i].schema, t[i].name,
-			    a->create_views ? "_legacy" : "");
-		}
+		if (!go_on)
+			break;
 	}
 	if (!tsm_behind_wait(&bh))
-		bh_failed = true;
-	if (bh_failed)
-		status = tsm_exit_status(conn);
+		k.bh_failed = true;
+	if (k.bh_failed)
+		k.status = tsm_exit_status(conn);
 	/* What was not refreshed behind the moves: once, not per batch. */
-	for (int i = 0; a->refresh && i < nranges && !tsm_interrupted &&
+	for (int i = 0; a->refresh && i < k.nranges && !tsm_interrupted &&
 	    PQstatus(conn) == CONNECTION_OK; i++) {
-		tsm_buf_putc(&ranges[i].iids, '}');
-		if (ranges[i].xids.len > 0)
-			tsm_buf_putc(&ranges[i].xids, '}');
-		if (!tsm_buf_ok(&ranges[i].iids) ||
-		    !tsm_buf_ok(&ranges[i].xids)) {
-			status = TSM_EXIT_FAIL;
+		tsm_buf_putc(&k.ranges[i].iids, '}');
+		if (k.ranges[i].xids.len > 0)
+			tsm_buf_putc(&k.ranges[i].xids, '}');
+		if (!tsm_buf_ok(&k.ranges[i].iids) ||
+		    !tsm_buf_ok(&k.ranges[i].xids)) {
+			k.status = TSM_EXIT_FAIL;
 			break;
 		}
 		if (!tsm_move_refresh_caggs(conn,
 		    tsm_behind_conn(&bh, conn, co),
-		    &mo, "candles", ranges[i].tf,
-		    ranges[i].lo, ranges[i].hi, ranges[i].iids.data,
-		    ranges[i].xids.len > 0 ? ranges[i].xids.data : NULL))
-			status = tsm_exit_status(conn);
+		    &mo, "candles", k.ranges[i].tf,
+		    k.ranges[i].lo, k.ranges[i].hi, k.ranges[i].iids.data,
+		    k.ranges[i].xids.len > 0 ? k.ranges[i].xids.data : NULL))
+			k.status = tsm_exit_status(conn);
 	}
-	for (int i = 0; !a->refresh && i < nranges; i++)
+	for (int i = 0; !a->refresh && i < k.nranges; i++)
 		tsm_moves_note_no_refresh(&st, co->schema, "candles",
-		    ranges[i].lo, ranges[i].hi);
+		    k.ranges[i].lo, k.ranges[i].hi);
 	if (tsm_interrupted)
-		status = TSM_EXIT_INTERRUPTED;
-	else if (failed > 0)
-		tsm_info("%d of %d tables failed", failed, n);
+		k.status = TSM_EXIT_INTERRUPTED;
+	else if (k.failed > 0)
+		tsm_info("%d of %d tables failed", k.failed, n);
 out:
-	for (int i = 0; ranges != NULL && i < nranges; i++) {
-		tsm_buf_free(&ranges[i].iids);
-		tsm_buf_free(&ranges[i].xids);
+	for (int i = 0; k.ranges != NULL && i < k.nranges; i++) {
+		tsm_buf_free(&k.ranges[i].iids);
+		tsm_buf_free(&k.ranges[i].xids);
 	}
-	free(ranges);
+	free(k.ranges);
 	free(t);
 	if (bh.conn != NULL)
 		PQfinish(bh.conn);
 	tsm_disconnect(conn);
-	return status;
+	return k.status;
 }
 
 int

@@ -760,6 +760,23 @@ PY
 
 # A legacy layout: BTCUSDT 1m from the real 2021 file (5,000 rows, with
 # a gap of the exchange's outage), RELIANCE 1h generated, and a reader.
+# Makes every write to the candles take a second (a statement trigger),
+# runs tsm-migrate with the arguments in the background, sends it SIGTERM
+# 2.5 s later, while batches run, and leaves its exit status in $status
+# and its stderr in $output.
+term_slow_move() {
+	local pid
+	q -c "CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep(1); RETURN NULL; END\$\$" \
+	    -c "CREATE TRIGGER slow AFTER INSERT ON tsm.candles FOR EACH STATEMENT EXECUTE FUNCTION public.slow()"
+	tsm-migrate "$@" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 2.5
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/err")
+}
+
 legacy_layout() {
 	q <<'EOF'
 CREATE TABLE public.binance_btcusdt_kline_1m (open_time timestamptz PRIMARY KEY,
@@ -887,16 +904,7 @@ drop_reader() {
 @test "klines: SIGTERM stops the open batch and exits 130; the next run resumes" {
 	init_db
 	legacy_layout
-	# Every batch takes a second, so that the signal finds one running.
-	q -c "CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep(1); RETURN NULL; END\$\$" \
-	    -c "CREATE TRIGGER slow AFTER INSERT ON tsm.candles FOR EACH STATEMENT EXECUTE FUNCTION public.slow()"
-	tsm-migrate klines --tables 'binance%' --batch-size 500 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	sleep 2.5
-	kill -TERM "$pid"
-	status=0
-	wait "$pid" || status=$?
-	output=$(cat "$BATS_TEST_TMPDIR/err")
+	term_slow_move klines --tables 'binance%' --batch-size 500
 	assert_status 130
 	assert_output_has 'tsm-migrate: error: interrupted: public.binance_btcusdt_kline_1m:'
 	assert_output_has 'rows moved and committed; run the same command to resume'
@@ -908,6 +916,35 @@ drop_reader() {
 	assert_status 0
 	assert_output_has "$((5000 - moved)) inserted (resumed)"
 	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 5000 ]
+	drop_reader
+}
+
+@test "klines: two tables side by side (TimescaleDB): SIGTERM stops both open batches, exits 130; the next run resumes both" {
+	init_db
+	legacy_layout
+	q -c "CREATE TABLE public.binance_ethusdt_kline_1m AS SELECT * FROM public.binance_btcusdt_kline_1m"
+	term_slow_move klines --tables 'binance%' --no-refresh --batch-size 500
+	assert_status 130
+	assert_output_has 'tsm-migrate: error: interrupted: public.binance_btcusdt_kline_1m:'
+	bid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'BTCUSDT'")
+	moved=$(q -c "SELECT count(*) FROM tsm.candles WHERE instrument_id = $bid")
+	[ "$moved" -gt 0 ] && [ "$moved" -lt 5000 ]
+	if [ "$BACKEND" = timescaledb ]; then
+		# The second table moved on its own connection at the same time,
+		# and its open batch was cancelled as well.
+		assert_output_has 'tsm-migrate: error: interrupted: public.binance_ethusdt_kline_1m:'
+		eid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'ETHUSDT'")
+		m2=$(q -c "SELECT count(*) FROM tsm.candles WHERE instrument_id = $eid")
+		[ "$m2" -gt 0 ] && [ "$m2" -lt 5000 ]
+		[ "$(q -c "SELECT count(*) FROM tsm.runs WHERE status = 'error'")" = 2 ]
+	fi
+	q -c "DROP TRIGGER slow ON tsm.candles"
+	run tsm-migrate klines --tables 'binance%' --no-refresh
+	assert_status 0
+	assert_output_has "$((5000 - moved)) inserted (resumed)"
+	assert_output_has 'public.binance_ethusdt_kline_1m: 5000 rows'
+	[ "$(q -c "SELECT count(*) FROM tsm.candles")" = 10000 ]
+	[ "$(q -c "SELECT count(*) FROM (SELECT instrument_id, time FROM tsm.candles GROUP BY 1, 2 HAVING count(*) > 1) d")" = 0 ]
 	drop_reader
 }
 
@@ -939,6 +976,10 @@ drop_reader() {
 	# they commit (the first one's rows of those days are in by then).
 	q -c "CREATE TABLE public.binance_ethusdt_kline_1m AS SELECT * FROM public.binance_btcusdt_kline_1m" \
 	    -c "UPDATE public.binance_ethusdt_kline_1m SET open = open / 20, high = high / 20, low = low / 20, close = close / 20"
+	# A third: on TimescaleDB the first two move side by side, then the
+	# last with the refresh behind its batches.
+	q -c "CREATE TABLE public.binance_solusdt_kline_1m AS SELECT * FROM public.binance_btcusdt_kline_1m" \
+	    -c "UPDATE public.binance_solusdt_kline_1m SET open = open / 300, high = high / 300, low = low / 300, close = close / 300"
 	# Another writer's 1m candle in the same days, not refreshed yet.
 	q -c "INSERT INTO tsm.instruments (exchange, symbol) VALUES ('other', 'OTHERUSD')"
 	oid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'OTHERUSD'")
@@ -950,18 +991,20 @@ drop_reader() {
 	run tsm-migrate klines --tables 'binance%' --batch-size 700
 	assert_status 0
 	assert_output_has 'public.binance_ethusdt_kline_1m: 5000 rows, 5000 inserted into tsm.candles (binance ETHUSDT 1m); verified: every row is there'
+	assert_output_has 'public.binance_solusdt_kline_1m: 5000 rows, 5000 inserted into tsm.candles (binance SOLUSDT 1m); verified: every row is there'
 	bid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'BTCUSDT'")
 	eid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'ETHUSDT'")
-	[ "$bid" -gt 0 ] && [ "$eid" -gt 0 ]
+	sid=$(q -c "SELECT id FROM tsm.instruments WHERE symbol = 'SOLUSDT'")
+	[ "$bid" -gt 0 ] && [ "$eid" -gt 0 ] && [ "$sid" -gt 0 ]
 	ts=$(q -c "SELECT CASE WHEN value = 'timescaledb' THEN (SELECT quote_literal(n.nspname) FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'timescaledb') ELSE 'NULL' END FROM tsm.meta WHERE key = 'backend'")
 	# Every aggregate of the candles, bucket for bucket, against the same
 	# aggregate computed from the candles now (sums of doubles to 1e-9).
 	for a in $(q -c "SELECT name FROM tsm.aggregates WHERE source = 'candles' ORDER BY name"); do
-		n=$(q -c "CREATE TEMP TABLE want AS SELECT * FROM ($(q -c "SELECT tsm.aggregate_query('$a', $ts)")) x WHERE instrument_id IN ($bid, $eid)" \
-		    -c "SELECT count(*) FROM (SELECT * FROM tsm.$a WHERE instrument_id IN ($bid, $eid)) r FULL JOIN want w USING (instrument_id, time) WHERE r.time IS NULL OR w.time IS NULL OR r.open <> w.open OR r.close <> w.close OR r.high <> w.high OR r.low <> w.low OR r.bars <> w.bars OR abs(r.volume - w.volume) > 1e-9 * abs(w.volume)")
+		n=$(q -c "CREATE TEMP TABLE want AS SELECT * FROM ($(q -c "SELECT tsm.aggregate_query('$a', $ts)")) x WHERE instrument_id IN ($bid, $eid, $sid)" \
+		    -c "SELECT count(*) FROM (SELECT * FROM tsm.$a WHERE instrument_id IN ($bid, $eid, $sid)) r FULL JOIN want w USING (instrument_id, time) WHERE r.time IS NULL OR w.time IS NULL OR r.open <> w.open OR r.close <> w.close OR r.high <> w.high OR r.low <> w.low OR r.bars <> w.bars OR abs(r.volume - w.volume) > 1e-9 * abs(w.volume)")
 		echo "$a: $n" >&2
 		[ "$n" = 0 ]
-		[ "$(q -c "SELECT count(DISTINCT instrument_id) FROM tsm.$a WHERE instrument_id IN ($bid, $eid)")" = 2 ]
+		[ "$(q -c "SELECT count(DISTINCT instrument_id) FROM tsm.$a WHERE instrument_id IN ($bid, $eid, $sid)")" = 3 ]
 	done
 	if [ "$BACKEND" = native ]; then
 		# The move cleared what it logged and nothing else: the other
