@@ -58,14 +58,12 @@ native_main(struct tsm_refresher *rf)
 		rf->busy_hi = rf->hi;
 		rf->lo = INT64_MAX;
 		rf->hi = INT64_MIN;
-		rf->busy = true;
 		pthread_mutex_unlock(&rf->mu);
 		t0 = tsm_refresher_now_ms();
 		res = tsm_aggs_native_exec(rf->conns[0], rf->refresh_sql,
 		    rf->plain_sql, rf->kind, &rf->plain);
 		PQclear(res);
 		pthread_mutex_lock(&rf->mu);
-		rf->busy = false;
 		if (res != NULL) {
 			rf->failed = true;
 			break;

@@ -38,7 +38,6 @@ struct tsm_refresher {
 	int gap_ms;
 	int64_t lo, hi;		/* touched, not yet taken; lo > hi: none */
 	int64_t busy_lo, busy_hi;	/* native: being refreshed */
-	bool busy;
 	bool closing;
 	bool failed;
 };

@@ -137,15 +137,14 @@ struct run {
 	int nranges, status, failed;
 };
 
-/* Finds x's instrument, mapping and target, on conn. */
-static bool
+/* Finds x's instrument, mapping and target, on the main connection. */
+static void
 prepare(struct run *k, struct one *x)
 {
 	x->ready = tsm_instrument_id(k->conn, k->co->schema, x->t->exchange,
 	    x->t->symbol, true, &x->iid) &&
 	    tsm_legacy_move(x->t, x->iid, &x->m) &&
 	    tsm_move_target(k->conn, k->co->schema, &x->m);
-	return x->ready;
 }
 
 static void *
@@ -328,8 +327,7 @@ tsm_migrate_klines(const struct tsm_conn_opts *co,
 		memset(x, 0, sizeof(x));
 		for (int j = 0; j < nx; j++) {
 			x[j].t = &t[i + j];
-			x[j].conn = conn;
-			(void)prepare(&k, &x[j]);
+			prepare(&k, &x[j]);
 		}
 		if (a->refresh && i == n - 1 &&
 		    st.backend != TSM_BACKEND_NATIVE)
